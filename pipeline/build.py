@@ -1,0 +1,77 @@
+"""Wiring the stages: plan file → document model → transforms → writers → files."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.errors import AssetError, GongwenError
+from pipeline.model import Document, Seal
+from pipeline.readers.plan import Plan, _as_list, read_plan, to_document
+from pipeline.readers.yamlsource import Located
+from pipeline.transforms.numbering import number_headings
+from pipeline.transforms.seal import prepare_seal
+from pipeline.transforms.title import split_title
+from pipeline.writers.docx import write_docx
+
+FORMATS = ("docx",)
+PLAN_SUFFIXES = (".yaml", ".yml")
+
+
+def _attach_seals(doc: Document, plan: Plan, src: Located) -> None:
+    sig = plan.signature
+    if not sig or not sig.seal or not doc.signature:
+        return
+    paths = _as_list(sig.seal)
+    organs = doc.signature.organs
+    line = src.line_of(("signature", "seal"))
+    if len(paths) != len(organs):
+        raise AssetError(f"{len(organs)} signing organ(s) but {len(paths)} seal image(s); "
+                         "give one seal per organ, in the same order", file=src.file,
+                         line=line, field="signature.seal")
+    base = src.file.parent
+    doc.signature.seals = [
+        Seal(png=prepare_seal(base / p, plan=src.file, line=line), diameter_mm=sig.seal_size_mm,
+             offset_mm=tuple(sig.seal_offset_mm))
+        for p in paths]
+
+
+def resolve_number(doc: Document) -> Document:
+    """The seam for the document-number register: today the plan's literal number is used
+    as it is (validated by the reader); the register will allocate it from doc.key."""
+    return doc
+
+
+def document_from_plan(path: Path) -> tuple[Document, Plan]:
+    plan, src = read_plan(path)
+    doc = to_document(plan, src)
+    number_headings(doc.blocks)
+    for att in doc.attachments:
+        number_headings(att.blocks)
+        att.title_lines = split_title(att.title, keep=tuple(doc.header.organ_names))
+    doc.title_lines = split_title(doc.title, keep=tuple(doc.header.organ_names))
+    _attach_seals(doc, plan, src)
+    return resolve_number(doc), plan
+
+
+def build_plan(path: Path, out_dir: Path, formats=FORMATS) -> list[Path]:
+    """Build one plan; returns the files written. Copies (份号) each get their own file."""
+    doc, plan = document_from_plan(path)
+    copies = [doc]
+    if plan.copies:
+        copies = [replace(doc, header=replace(doc.header, copy_number=f"{n:06d}"))
+                  for n in range(1, plan.copies + 1)]
+    written = []
+    for copy in copies:
+        stem = Path(path).stem + (f"-{copy.header.copy_number}" if plan.copies else "")
+        if "docx" in formats:
+            written.append(write_docx(copy, Path(out_dir) / f"{stem}.docx"))
+    return written
+
+
+def plan_files(target: Path) -> list[Path]:
+    target = Path(target)
+    if target.is_dir():
+        return sorted(p for p in target.iterdir() if p.suffix.lower() in PLAN_SUFFIXES)
+    if not target.exists():
+        raise GongwenError(f"'{target}' does not exist")
+    return [target]

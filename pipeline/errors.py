@@ -1,0 +1,42 @@
+"""User mistakes: one family of exceptions, each naming the file, line and field.
+
+The CLI prints str(error) as one line and exits non-zero; nothing here carries a traceback
+to the user.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GongwenError(Exception):
+    """A problem in the user's input that the user can fix."""
+
+    def __init__(self, message: str, *, file: Path | str | None = None,
+                 line: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = Path(file) if file else None
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = str(self.file)
+            if self.line:
+                where += f":{self.line}"
+        parts = [p for p in (where, f"field '{self.field}'" if self.field else "") if p]
+        prefix = ", ".join(parts)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class PlanError(GongwenError):
+    """The plan (YAML) is malformed or fails validation."""
+
+
+class TemplateError(GongwenError):
+    """A placeholder cannot be filled, or a template is damaged."""
+
+
+class AssetError(GongwenError):
+    """A file the plan points to (a seal image ...) is missing or unusable."""

@@ -1,0 +1,90 @@
+"""The document model: one tree for a 公文, read by every writer.
+
+Readers build it, transforms refine it (labels, dates, title lines), writers only lay it out.
+All text here is final: placeholders filled, dates in 2026年3月20日 form, headings labelled.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+
+@dataclass
+class Heading:
+    level: int  # 1..4
+    text: str
+    label: str = ""  # 一、 （一） 1. （1）, set by transforms.numbering
+
+
+@dataclass
+class Paragraph:
+    text: str
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+Block = Union[Heading, Paragraph, Table]
+
+
+@dataclass
+class Seal:
+    png: bytes  # a red, transparent PNG prepared by transforms.seal
+    diameter_mm: float
+    offset_mm: tuple[float, float] = (0.0, 0.0)  # (right, down) nudge from the standard spot
+
+
+@dataclass
+class Signature:
+    organs: list[str]  # one per issuing organ, in issuing order
+    date: str  # 成文日期, 2026年3月20日
+    seals: list[Seal] = field(default_factory=list)  # empty, or one per organ
+
+
+@dataclass
+class Attachment:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Closing:  # 版记
+    copies_to: str = ""  # 抄送, without the label
+    printer: str = ""  # 印发机关
+    print_date: str = ""  # 印发日期, 2026年3月20日
+
+    def __bool__(self) -> bool:
+        return bool(self.copies_to or self.printer or self.print_date)
+
+
+@dataclass
+class Header:  # 版头
+    organ_names: list[str]  # one, or several for a joint issuance
+    mark_suffix: str = "文件"  # "文件", or "" for a mark that is just the name(s)
+    copy_number: str = ""  # 份号, six digits
+    secrecy: str = ""  # 密级和保密期限, e.g. 机密★1年
+    urgency: str = ""  # 紧急程度: 特急 / 加急
+    number: str = ""  # 发文字号, e.g. 舟组基〔2012〕19号
+    signers: list[str] = field(default_factory=list)  # 签发人
+
+
+@dataclass
+class Document:
+    header: Header
+    title: str
+    title_lines: list[str] = field(default_factory=list)  # set by transforms.title
+    addressees: str = ""  # 主送机关, ends with ：
+    blocks: list[Block] = field(default_factory=list)
+    attachment_names: list[str] = field(default_factory=list)  # 附件说明
+    signature: Signature | None = None
+    note: str = ""  # 附注, without parentheses
+    attachments: list[Attachment] = field(default_factory=list)
+    closing: Closing = field(default_factory=Closing)
+    kind: str = ""  # 文种 (意见, 通知, 报告 ...)
+    key: str = ""  # the document's key for the number register
+    source: Path | None = None  # the plan it came from, for messages and metadata

@@ -1,0 +1,284 @@
+"""The plan file (YAML): what a clerk writes, validated and turned into the document model.
+
+The schema is in the README. Every problem is reported with file, line and field.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline import model
+from pipeline.errors import PlanError
+from pipeline.readers.body import parse_body
+from pipeline.readers.yamlsource import Located, dotted, load_located
+from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM
+from pipeline.transforms.dates import format_date
+from pipeline.transforms.placeholders import fill_tree
+
+Text = str
+OneOrMany = Union[str, list[str]]
+
+# 发文字号: 机关代字 + 〔year〕 + sequence + 号 (GB/T 9704 7.2.4)
+DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\[\]()（）]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+SECRECY = re.compile(r"^(绝密|机密|秘密)(★\S+)?$")
+URGENCY = ("特急", "加急")
+
+
+def check_doc_number(value: str) -> str:
+    """Return the number if it has the standard's form, else raise ValueError saying why."""
+    value = value.strip()
+    if DOC_NUMBER.match(value):
+        return value
+    if re.search(r"[\[\]()（）【】]", value):
+        fixed = re.sub(r"[\[(（【](\d{4})[\])）】]", r"〔\1〕", value)
+        raise ValueError(f"'{value}': the year takes hexagonal brackets 〔〕, e.g. {fixed}")
+    if "第" in value:
+        raise ValueError(f"'{value}': no 第 before the sequence, e.g. {value.replace('第', '')}")
+    if re.search(r"〕0\d*号$", value):
+        fixed = re.sub(r"〕0+(\d)", r"〕\1", value)
+        raise ValueError(f"'{value}': no leading zeros in the sequence, e.g. {fixed}")
+    if re.search(r"〔\d{2}〕", value):
+        raise ValueError(f"'{value}': write the year in full, e.g. 〔2026〕")
+    raise ValueError(f"'{value}' is not a document number like 舟组基〔2012〕19号")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SignaturePlan(_Strict):
+    organ: Optional[OneOrMany] = None  # defaults to the issuing organ(s)
+    date: Any  # 成文日期
+    seal: Optional[OneOrMany] = None  # PNG path(s), relative to the plan, one per organ
+    seal_size_mm: float = Field(SEAL_DIAMETER_MM, gt=10, lt=80)
+    seal_offset_mm: tuple[float, float] = (0.0, 0.0)
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value):
+        return format_date(value)
+
+
+class ClosingPlan(_Strict):
+    cc: Optional[OneOrMany] = None  # 抄送
+    printer: Optional[Text] = None  # 印发机关
+    date: Any = None  # 印发日期
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, value):
+        return format_date(value) if value is not None else None
+
+
+class AttachmentPlan(_Strict):
+    title: Text
+    body: Optional[Text] = None  # absent: the attachment is only named in 附件说明
+
+
+class Plan(_Strict):
+    kind: Optional[Text] = None  # 文种
+    id: Optional[Text] = None  # key for the number register
+    copy_number: Optional[Union[int, Text]] = None  # 份号
+    copies: Optional[int] = Field(None, ge=1, le=999999)  # number of printed copies
+    secrecy: Optional[Text] = None  # 密级和保密期限
+    urgency: Optional[Text] = None  # 紧急程度
+    organ: OneOrMany  # 发文机关
+    mark_suffix: Text = "文件"
+    number: Optional[Text] = None  # 发文字号
+    signers: Optional[OneOrMany] = None  # 签发人
+    title: Text
+    to: Optional[Text] = None  # 主送机关
+    params: dict[str, Any] = {}
+    body: Text
+    attachments: list[AttachmentPlan] = []
+    signature: Optional[SignaturePlan] = None
+    note: Optional[Text] = None  # 附注
+    closing: Optional[ClosingPlan] = None  # 版记
+
+    @field_validator("copy_number")
+    @classmethod
+    def _copy_number(cls, value):
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > COPY_NUMBER_DIGITS:
+            raise ValueError(f"'{value}' is not a copy number of up to 6 digits, e.g. 000001")
+        return text.zfill(COPY_NUMBER_DIGITS)
+
+    @field_validator("secrecy")
+    @classmethod
+    def _secrecy(cls, value):
+        if value is None:
+            return None
+        value = value.replace("*", "★").replace("☆", "★")
+        if not SECRECY.match(value):
+            raise ValueError(f"'{value}' is not a secrecy mark: 绝密, 机密 or 秘密, optionally "
+                             "with ★ and a term, e.g. 机密★1年")
+        return value
+
+    @field_validator("urgency")
+    @classmethod
+    def _urgency(cls, value):
+        if value is not None and value not in URGENCY:
+            raise ValueError(f"'{value}' is not an urgency: write 特急 or 加急")
+        return value
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value):
+        if value is None:
+            return None
+        if value.strip().lower() == "auto":
+            raise ValueError("'auto' needs the document-number register, which is not "
+                             "available yet; write the number, e.g. 某委发〔2026〕7号")
+        return check_doc_number(value)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value):
+        if not value.strip():
+            raise ValueError("the title is empty")
+        return value
+
+    @field_validator("body")
+    @classmethod
+    def _body(cls, value):
+        if not value.strip():
+            raise ValueError("the body is empty; the first page must show body text")
+        return value
+
+    @model_validator(mode="after")
+    def _copies(self):
+        if self.copies and self.copy_number:
+            raise ValueError("give either copy_number (one copy) or copies (how many), not both")
+        return self
+
+
+def _as_list(value: OneOrMany | None) -> list[str]:
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) else value
+    return [item.strip() for item in items if item and item.strip()]
+
+
+_FRIENDLY = {
+    "missing": "is required but missing",
+    "string_type": "should be text",
+    "int_parsing": "should be a whole number",
+    "int_type": "should be a whole number",
+    "float_parsing": "should be a number",
+    "list_type": "should be a list (lines starting with '- ')",
+    "dict_type": "should be a set of 'field: value' lines",
+    "model_type": "should be a set of 'field: value' lines",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
+    "greater_than": "is too small",
+    "less_than": "is too large",
+}
+
+
+def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
+    cls: Any = model_cls
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = getattr(cls, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        cls = info.annotation
+        for arg in getattr(cls, "__args__", ()) or ():
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                cls = arg
+            elif getattr(arg, "__args__", None):
+                inner = [a for a in arg.__args__ if isinstance(a, type) and issubclass(a, BaseModel)]
+                cls = inner[0] if inner else cls
+    return list(getattr(cls, "model_fields", {}))
+
+
+def _plan_error(exc: ValidationError, src: Located) -> PlanError:
+    err = exc.errors()[0]
+    # pydantic reports union members as extra path parts (e.g. 'str', 'list[str]'): drop them
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not re.match(r"^[a-z\[\], ]+\]?$|^str$", p) or p in Plan.model_fields)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        name = loc[-1]
+        close = difflib.get_close_matches(str(name), _fields_of(Plan, loc[:-1]), n=1)
+        message = f"unknown field '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+    elif kind in ("value_error", "assertion_error"):
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif kind == "missing":
+        message = "is required but missing"
+    else:
+        message = _FRIENDLY.get(kind, err["msg"])
+    if not loc:
+        return PlanError(message, file=src.file)
+    return PlanError(message, file=src.file, line=src.line_of(loc), field=dotted(loc))
+
+
+def read_plan(path: Path) -> tuple[Plan, Located]:
+    src = load_located(path)
+    params = src.data.get("params") or {}
+    if not isinstance(params, dict):
+        raise PlanError("should be a set of 'name: value' lines", file=src.file,
+                        line=src.line_of(("params",)), field="params")
+
+    def fail(at: tuple, message: str):
+        raise PlanError(message, file=src.file, line=src.line_of(at), field=dotted(at))
+
+    data = {k: (v if k == "params" else fill_tree(v, {"params": params}, fail, (k,)))
+            for k, v in src.data.items()}
+    try:
+        return Plan.model_validate(data), src
+    except ValidationError as exc:
+        raise _plan_error(exc, src) from None
+
+
+def _body_start(src: Located, path: tuple) -> int | None:
+    line = src.line_of(path)
+    return line + 1 if line else None
+
+
+def to_document(plan: Plan, src: Located) -> model.Document:
+    """The document model of a validated plan (seal images are attached by the build)."""
+    organs = _as_list(plan.organ)
+    header = model.Header(
+        organ_names=organs,
+        mark_suffix=plan.mark_suffix,
+        copy_number=plan.copy_number or "",
+        secrecy=plan.secrecy or "",
+        urgency=plan.urgency or "",
+        number=plan.number or "",
+        signers=_as_list(plan.signers),
+    )
+    addressees = (plan.to or "").rstrip(":：")
+    doc = model.Document(
+        header=header,
+        title=plan.title,
+        addressees=f"{addressees}：" if addressees else "",
+        blocks=parse_body(plan.body, file=src.file, first_line=_body_start(src, ("body",))),
+        note=(plan.note or "").strip("()（） "),
+        kind=plan.kind or "",
+        key=plan.id or src.file.stem,
+        source=src.file,
+    )
+    for i, att in enumerate(plan.attachments):
+        doc.attachment_names.append(att.title)
+        if att.body:
+            field = f"attachments[{i + 1}].body"
+            doc.attachments.append(model.Attachment(
+                title=att.title,
+                blocks=parse_body(att.body, file=src.file, field=field,
+                                  first_line=_body_start(src, ("attachments", i, "body")))))
+    if plan.signature:
+        doc.signature = model.Signature(organs=_as_list(plan.signature.organ) or organs,
+                                        date=plan.signature.date)
+    if plan.closing:
+        cc = "，".join(_as_list(plan.closing.cc)).rstrip("。.")
+        doc.closing = model.Closing(copies_to=f"{cc}。" if cc else "",
+                                    printer=plan.closing.printer or "",
+                                    print_date=plan.closing.date or "")
+    return doc

@@ -1,0 +1,541 @@
+"""The .docx writer: lays the document model out to GB/T 9704 with python-docx.
+
+python-docx carries the package (parts, relationships, images, footers, settings); the
+paragraphs themselves are built from ooxml helpers so every property sits in schema order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from pipeline import standard as gb
+from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Seal, Table
+from pipeline.writers import docx_styles as styles
+from pipeline.writers.atomic import atomic_path
+from pipeline.writers.ooxml import border, el, emu_mm, ordered, twips, twips_mm, val
+from pipeline.writers.text_width import text_chars
+
+# Where the ink of a CJK glyph lands inside a line of exact height, in em of its font,
+# measured on LibreOffice's PDF with the fonts the setup installs (FandolFang for 仿宋 …):
+# the renderer puts the extra leading above the glyph, so the ink top sits this far above
+# the bottom of the line box, and the ink bottom this far above it.
+_INK_TOP_EM = {"fang": 1.111, "hei": 1.088, "kai": 1.073, "xiaobiaosong": 1.186, "song": 1.118}
+_INK_BOTTOM_EM = {"fang": 0.226, "hei": 0.211, "kai": 0.248, "xiaobiaosong": 0.301, "song": 0.218}
+
+P = gb.LINE_PITCH_PT
+CORE_W = gb.mm_to_pt(gb.CORE_WIDTH_MM)
+CH = gb.EFFECTIVE_CHAR_PT
+
+
+def _ink_top(role: str, size: float, line: float) -> float:
+    """Distance from a line box's top to its glyphs' ink top."""
+    return line - _INK_TOP_EM[role] * size
+
+
+def _ink_bottom(role: str, size: float, line: float) -> float:
+    return line - _INK_BOTTOM_EM[role] * size
+
+
+# The page margins that put the ink of line 1 at 37 mm and of line 22 at 35 mm from the edges.
+DOCX_TOP_MARGIN_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM) - _ink_top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
+CORE_TOP_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM)  # page y of the standard's core top (ink)
+CORE_BOTTOM_PT = gb.mm_to_pt(gb.PAGE_HEIGHT_MM - gb.MARGIN_BOTTOM_MM)
+# 22 line boxes must fit above the bottom margin; half a point of slack absorbs twip rounding
+DOCX_BOTTOM_MARGIN_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - DOCX_TOP_MARGIN_PT
+                         - gb.LINES_PER_PAGE * P - 0.5)
+# The 一字线 of "— 1 —" runs at mid-height of the 4号 glyph; the footer's line box is set
+# so that stroke lands 7 mm under the core.
+_FOOTER_LINE_PT = gb.PAGE_NUMBER_SIZE_PT * 1.25
+_DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like _INK_TOP_EM, FandolSong em dash
+DOCX_FOOTER_DISTANCE_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - CORE_BOTTOM_PT
+                           - gb.mm_to_pt(gb.PAGE_NUMBER_BELOW_CORE_MM)
+                           - _DASH_ABOVE_LINE_BOTTOM_EM * gb.PAGE_NUMBER_SIZE_PT)
+
+
+# --- paragraphs and runs ------------------------------------------------------------------
+def _run(text: str, role: str | None = None, size: float | None = None, color: str | None = None):
+    """A run; role/size/colour only where it differs from the paragraph style."""
+    rpr = None
+    if role or size or color:
+        rpr = styles.run_props(role or gb.ROLE_BODY, size or gb.BODY_SIZE_PT, color)
+    parts = []
+    for i, chunk in enumerate(text.split("\t")):
+        if i:
+            parts.append(el("w:tab"))
+        if chunk:
+            t = el("w:t", {"xml:space": "preserve"})
+            t.text = chunk
+            parts.append(t)
+    return el("w:r", None, rpr, *parts)
+
+
+def _break_run():
+    return el("w:r", None, el("w:br"))
+
+
+def _para(style: str, runs=(), *ppr):
+    return el("w:p", None, ordered("w:pPr", [val("w:pStyle", style), *ppr]), *runs)
+
+
+def _spacing(before_pt: float = 0, line_pt: float | None = None):
+    return el("w:spacing", {"w:before": twips(before_pt), "w:after": 0,
+                            "w:line": twips(line_pt or P), "w:lineRule": "exact"})
+
+
+def _ind(left: float = 0, right: float = 0, first: float = 0, hanging: float = 0):
+    attrs = {"w:left": twips(left), "w:right": twips(right)}
+    if hanging:
+        attrs["w:hanging"] = twips(hanging)
+    else:
+        attrs["w:firstLine"] = twips(first)
+    return el("w:ind", attrs)
+
+
+def _tabs(*stops: tuple[str, float]):
+    return el("w:tabs", None, *[el("w:tab", {"w:val": kind, "w:pos": twips(pos)})
+                                for kind, pos in stops])
+
+
+def _blank(n: int = 1):
+    return [_para("GwBody", (), _ind()) for _ in range(n)]
+
+
+class _DocxWriter:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.d = docx.Document()
+        self.body = self.d.element.body
+        for child in list(self.body):
+            self.body.remove(child)
+        self.blocks: list = []
+        self._drawing_id = 100
+
+    # --- package-level parts --------------------------------------------------------
+    def _setup_parts(self) -> None:
+        styles.build_styles(self.d.styles.element)
+        styles.build_numbering(self.d.part.numbering_part.element, 1 + len(self.doc.attachments))
+        self.d.settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders
+        for rel in self.d.part.rels.values():
+            if rel.reltype == RT.FONT_TABLE:
+                rel.target_part._blob = styles.font_table_xml()
+        core = self.d.core_properties
+        core.title = self.doc.title.replace("\n", "")
+        core.author = "、".join(self.doc.header.organ_names)
+        core.subject = self.doc.kind
+        core.keywords = self.doc.header.number
+        core.created = core.modified = dt.datetime.now().replace(microsecond=0)
+        core.last_modified_by = "gongwen"
+        core.comments = "GB/T 9704-2012"
+
+    # --- 版头 -----------------------------------------------------------------------
+    def _header(self) -> None:
+        h = self.doc.header
+        lines_used = 0
+        for text, role in ((h.copy_number, gb.ROLE_BODY), (h.secrecy, gb.ROLE_SECRECY),
+                           (h.urgency, gb.ROLE_URGENCY)):
+            if text:
+                self.blocks.append(_para("GwHeaderLine", [_run(text, role)]))
+                lines_used += 1
+        self._organ_mark(lines_used)
+        self._doc_number()
+
+    def _organ_mark(self, lines_used: int) -> None:
+        h = self.doc.header
+        names = h.organ_names
+        joint = len(names) > 1
+        longest = max(len(n) for n in names) + (len(h.mark_suffix) if h.mark_suffix else 0)
+        size = gb.organ_mark_size_pt(longest)
+        role = gb.ROLE_ORGAN_MARK
+        line = size * 1.2
+        # top of the mark's ink 35 mm below the core top; the lines above took lines_used pitches
+        y_line_top = DOCX_TOP_MARGIN_PT + lines_used * P
+        target_ink = CORE_TOP_PT + gb.mm_to_pt(gb.ORGAN_MARK_TOP_FROM_CORE_MM)
+        before = max(0.0, target_ink - _ink_top(role, size, line) - y_line_top)
+        if not joint:
+            text = names[0] + h.mark_suffix
+            self.blocks.append(_para("GwOrganMark", [_run(text, role, size, gb.RED)],
+                                     _spacing(before, line)))
+            self._mark_bottom_gap = line - _ink_bottom(role, size, line)
+            return
+        # joint issuance: names stacked, "文件" to their right, centred on them vertically
+        gap = gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)
+        name_chars = max(len(n) for n in names)
+        names_w = name_chars * size
+        suffix_w = len(h.mark_suffix) * size
+        total = names_w + suffix_w
+        left = (CORE_W - total) / 2
+        rows = []
+        for i, name in enumerate(names):
+            spacing = _spacing(before if i == 0 else gap, line)
+            name_p = _para("GwOrganMark", [_run(name, role, size, gb.RED)], spacing,
+                           val("w:jc", "distribute"))
+            cells = [self._cell(names_w, [name_p])]
+            if h.mark_suffix and i == 0:
+                suffix_p = _para("GwOrganMark", [_run(h.mark_suffix, role, size, gb.RED)],
+                                 _spacing(0, line), val("w:jc", "left"))
+                cells.append(self._cell(suffix_w, [suffix_p], v_merge="restart", v_align="center"))
+            elif h.mark_suffix:
+                cells.append(self._cell(suffix_w, [_para("GwOrganMark", (), _spacing(0, line))],
+                                        v_merge="continue"))
+            rows.append(el("w:tr", None, *cells))
+        widths = [names_w] + ([suffix_w] if h.mark_suffix else [])
+        self.blocks.append(self._table(widths, rows, indent=left, borders=False))
+        self._mark_bottom_gap = line - _ink_bottom(role, size, line)
+
+    def _doc_number(self) -> None:
+        h = self.doc.header
+        # two blank lines on the grid: the number's ink starts three pitches below the mark's
+        # ink bottom, less one glyph's ink height
+        target_gap = ((gb.ORGAN_MARK_DOCNUMBER_BLANK_LINES + 1) * P
+                      - gb.BODY_INK_HEIGHT_EM * gb.BODY_SIZE_PT)
+        blank = max(0.0, target_gap - self._mark_bottom_gap
+                    - _ink_top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P))
+        # the red line: a bottom border 4 mm under the number's ink, across the whole core
+        gap_below_ink = P - _ink_bottom(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
+        space = max(0.0, gb.mm_to_pt(gb.RED_LINE_BELOW_DOCNUMBER_MM) - gap_below_ink
+                    - gb.RED_LINE_WIDTH_PT / 2)
+        red_line = el("w:pBdr", None, border("w:bottom", gb.pt_to_mm(gb.RED_LINE_WIDTH_PT),
+                                             gb.RED, space))
+        if not h.signers:
+            self.blocks.append(_para("GwDocNumber", [_run(h.number)] if h.number else [],
+                                     _spacing(blank), red_line))
+            return
+        # 签发人: names on the right, one character in; the number on the left, one character
+        # in, on the line of the last signer (GB/T 9704 7.2.4). Two names to a line.
+        rows = [h.signers[i:i + 2] for i in range(0, len(h.signers), 2)]
+        label = "签发人："
+        first_w = (text_chars(label) + text_chars("　".join(rows[0]))) * CH
+        x_label = CORE_W - gb.SIGNER_INDENT_CHARS * CH - first_w
+        x_names = x_label + text_chars(label) * CH
+        for i, row in enumerate(rows):
+            last = i == len(rows) - 1
+            runs = []
+            stops = [("left", x_label), ("left", x_names)]
+            if last and h.number:
+                runs += [_run("\t"), _run(h.number)]
+                stops.insert(0, ("left", gb.SIGNER_INDENT_CHARS * CH))
+            runs.append(_run("\t" + (label if i == 0 else "")))
+            runs.append(_run("\t" + "　".join(row), gb.ROLE_SIGNER_NAMES))
+            ppr = [_spacing(blank if i == 0 else 0), _tabs(*stops), val("w:jc", "left")]
+            if last:
+                ppr.append(red_line)
+            self.blocks.append(_para("GwDocNumber", runs, *ppr))
+
+    # --- 主体 -----------------------------------------------------------------------
+    def _title(self, lines: list[str], before_pt: float) -> None:
+        runs = []
+        for i, line in enumerate(lines):
+            if i:
+                runs.append(_break_run())
+            runs.append(_run(line))
+        self.blocks.append(_para("GwTitle", runs, _spacing(before_pt)))
+
+    def _main(self) -> None:
+        d = self.doc
+        self._title(d.title_lines or [d.title], gb.TITLE_BLANK_LINES_ABOVE * P)
+        if d.addressees:
+            self.blocks.append(_para("GwAddressee", [_run(d.addressees)],
+                                     _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
+        self._blocks(d.blocks, styles.BODY_NUM_ID)
+        self._attachment_note()
+        self._signature()
+        if d.note:
+            self.blocks.append(_para("GwNote", [_run(f"（{d.note}）")]))
+        for i, att in enumerate(d.attachments):
+            self._attachment(att, i)
+
+    def _blocks(self, blocks: list[Block], num_id: int) -> None:
+        for block in blocks:
+            if isinstance(block, Heading):
+                style = styles.HEADING_STYLE_IDS[block.level]
+                num = None
+                if num_id != styles.BODY_NUM_ID:
+                    num = el("w:numPr", None, val("w:ilvl", block.level - 1), val("w:numId", num_id))
+                self.blocks.append(_para(style, [_run(block.text)], num))
+            elif isinstance(block, Paragraph):
+                self.blocks.append(_para("GwBody", [_run(block.text)]))
+            elif isinstance(block, Table):
+                self.blocks.append(self._data_table(block))
+
+    def _attachment_note(self) -> None:
+        names = self.doc.attachment_names
+        if not names:
+            return
+        label = "附件："
+        indent = gb.PARAGRAPH_INDENT_CHARS * CH
+        before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
+        if len(names) == 1:
+            lead = text_chars(label) * CH
+            self.blocks.append(_para("GwAttachmentNote", [_run(label + names[0])],
+                                     _spacing(before), _ind(left=indent + lead, hanging=lead)))
+            return
+        for i, name in enumerate(names, start=1):
+            number = f"{i}."
+            lead = text_chars(number) * CH
+            start = indent + text_chars(label) * CH
+            text = (label if i == 1 else "") + number + name
+            hanging = lead + (text_chars(label) * CH if i == 1 else 0)
+            self.blocks.append(_para("GwAttachmentNote", [_run(text)],
+                                     _spacing(before if i == 1 else 0),
+                                     _ind(left=start + lead, hanging=hanging)))
+
+    def _signature(self) -> None:
+        sig = self.doc.signature
+        if not sig:
+            return
+        date_w = text_chars(sig.date) * CH
+        if sig.seals:
+            self._sealed_signature(sig.organs, sig.date, date_w, sig.seals)
+            return
+        # no seal: name 2 characters in from the right, date starting 2 characters right of
+        # the name's start; a longer date moves to 2 in and pushes the name left
+        name_w = max(text_chars(n) for n in sig.organs) * CH
+        right = gb.SIGNATURE_NO_SEAL_RIGHT_CHARS * CH
+        shift = gb.SIGNATURE_DATE_SHIFT_CHARS * CH
+        date_right = right + name_w - shift - date_w
+        name_right = right
+        if date_right < right:
+            date_right = right
+            name_right = right + date_w + shift - name_w
+        before = gb.SIGNATURE_NO_SEAL_BLANK_LINES_ABOVE * P
+        for i, organ in enumerate(sig.organs):
+            # stacked joint names keep one left edge
+            pad = name_w - text_chars(organ) * CH
+            self.blocks.append(_para("GwSignature", [_run(organ)], _spacing(before if i == 0 else 0),
+                                     _ind(right=name_right + pad), val("w:jc", "right")))
+        self.blocks.append(_para("GwSignature", [_run(sig.date)], _ind(right=date_right),
+                                 val("w:jc", "right")))
+
+    def _sealed_signature(self, organs: list[str], date: str, date_w: float,
+                          seals: list[Seal]) -> None:
+        # the last organ's name is centred over the date, the date 4 characters in from the
+        # right; other organs stand to its left, a seal's width plus a gap apart
+        last_centre = CORE_W - gb.SIGNATURE_SEAL_DATE_RIGHT_CHARS * CH - date_w / 2
+        step = gb.mm_to_pt(max(s.diameter_mm for s in seals)) + gb.mm_to_pt(6)
+        centres = [last_centre - (len(organs) - 1 - i) * step for i in range(len(organs))]
+        self.blocks += _blank(gb.SIGNATURE_SEAL_BLANK_LINES_ABOVE)
+        runs = []
+        for organ, centre in zip(organs, centres):
+            runs.append(_run("\t" + organ))
+        anchors = [self._seal_anchor(seal, centre) for seal, centre in zip(seals, centres)]
+        self.blocks.append(_para("GwSignature", anchors + runs,
+                                 _tabs(*[("center", c) for c in centres])))
+        self.blocks.append(_para("GwSignature", [_run("\t" + date)],
+                                 _tabs(("center", last_centre))))
+
+    def _seal_anchor(self, seal: Seal, centre_x: float):
+        """A floating picture behind the text, centred on the name at centre_x; its centre a
+        quarter line below the name line's top, so name and date sit below the centre."""
+        rid, _image = self.d.part.get_or_add_image(io.BytesIO(seal.png))
+        size = emu_mm(seal.diameter_mm)
+        x = emu_mm(gb.pt_to_mm(centre_x) - seal.diameter_mm / 2 + seal.offset_mm[0])
+        y = emu_mm(gb.pt_to_mm(gb.SEAL_CENTRE_ABOVE_NAME_BOTTOM_LINES * P)
+                   - seal.diameter_mm / 2 + seal.offset_mm[1])
+        self._drawing_id += 1
+        return el("w:r", None, el("w:drawing", None, _anchor_xml(rid, size, x, y, self._drawing_id)))
+
+    def _attachment(self, att: Attachment, index: int) -> None:
+        many = len(self.doc.attachments) > 1
+        label = f"附件{index + 1}" if many else "附件"
+        self.blocks.append(_para("GwAttachmentLabel", [_run(label)], el("w:pageBreakBefore")))
+        self._title(att.title_lines or [att.title],
+                    (gb.ATTACHMENT_TITLE_LINE - 2) * P)
+        self.blocks += _blank(1)
+        self._blocks(att.blocks, styles.BODY_NUM_ID + 1 + index)
+
+    # --- tables ---------------------------------------------------------------------
+    def _cell(self, width: float, paras, v_merge: str | None = None, v_align: str | None = None,
+              borders=None):
+        tcpr = ordered("w:tcPr", [
+            el("w:tcW", {"w:w": twips(width), "w:type": "dxa"}),
+            val("w:vMerge", v_merge) if v_merge else None,
+            borders,
+            val("w:vAlign", v_align) if v_align else None,
+        ])
+        return el("w:tc", None, tcpr, *paras)
+
+    def _table(self, widths: list[float], rows, *, indent: float = 0, borders: bool = True,
+               border_set=None):
+        """A table whose w:tblW equals the sum of its w:gridCol (WPS reads only the grid)."""
+        total = sum(widths)
+        tblpr = ordered("w:tblPr", [
+            el("w:tblW", {"w:w": twips(total), "w:type": "dxa"}),
+            el("w:tblInd", {"w:w": twips(indent), "w:type": "dxa"}),
+            border_set if border_set is not None else el("w:tblBorders", None, *[
+                border(f"w:{side}", 0.18 if borders else 0, gb.BLACK) if borders
+                else val(f"w:{side}", "nil")
+                for side in ("top", "left", "bottom", "right", "insideH", "insideV")]),
+            el("w:tblLayout", {"w:type": "fixed"}),
+            el("w:tblCellMar", None, el("w:left", {"w:w": 0, "w:type": "dxa"}),
+               el("w:right", {"w:w": 0, "w:type": "dxa"})),
+        ])
+        grid = el("w:tblGrid", None, *[el("w:gridCol", {"w:w": twips(w)}) for w in widths])
+        return el("w:tbl", None, tblpr, grid, *rows)
+
+    def _data_table(self, table: Table):
+        columns = len(table.header)
+        weights = [max(text_chars(r[c]) for r in [table.header, *table.rows]) + 2
+                   for c in range(columns)]
+        widths = [CORE_W * w / sum(weights) for w in weights]
+        rows = []
+        for r, row in enumerate([table.header, *table.rows]):
+            cells = [self._cell(w, [_para("GwTable", [_run(text, gb.ROLE_SECRECY if r == 0 else None)])],
+                                v_align="center")
+                     for w, text in zip(widths, row)]
+            trpr = ordered("w:trPr", [el("w:cantSplit"), el("w:tblHeader") if r == 0 else None])
+            rows.append(el("w:tr", None, trpr, *cells))
+        return self._table(widths, rows)
+
+    # --- 版记 ------------------------------------------------------------------------
+    def _closing(self) -> list:
+        c = self.doc.closing
+        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
+        size = gb.CLOSING_SIZE_PT
+        rows = []
+        if c.copies_to:
+            label = "抄送："
+            lead = text_chars(label) * size
+            p = _para("GwClosing", [_run(label + c.copies_to)],
+                      _ind(left=side + lead, right=side, hanging=lead))
+            rows.append(p)
+        if c.printer or c.print_date:
+            date = f"{c.print_date}印发" if c.print_date else ""
+            p = _para("GwClosing", [_run(c.printer + ("\t" + date if date else ""))],
+                      _tabs(("right", CORE_W - side)), _ind(left=side))
+            rows.append(p)
+        thick, thin = gb.CLOSING_THICK_LINE_MM, gb.CLOSING_THIN_LINE_MM
+        table_borders = el("w:tblBorders", None, border("w:top", thick, gb.BLACK),
+                           val("w:left", "nil"), border("w:bottom", thick, gb.BLACK),
+                           val("w:right", "nil"), border("w:insideH", thin, gb.BLACK),
+                           val("w:insideV", "nil"))
+        trs = [el("w:tr", None, ordered("w:trPr", [el("w:cantSplit")]),
+                  self._cell(CORE_W, [p], v_align="center")) for p in rows]
+        table = self._table([CORE_W], trs, border_set=table_borders)
+        # the section is bottom-aligned on the docx margin; this spacer lifts the last line
+        # onto the standard's core bottom (35 mm), which lies a little above that margin
+        lift = max(1.0, gb.mm_to_pt(gb.MARGIN_BOTTOM_MM) - DOCX_BOTTOM_MARGIN_PT)
+        spacer = _para("GwClosing", (), _spacing(0, lift))
+        return [table, spacer]
+
+    # --- sections and footers -------------------------------------------------------
+    def _footer(self, footer, side: str) -> None:
+        """'— N —' with a live PAGE field; odd pages right, even pages left, one char in."""
+        footer.is_linked_to_previous = False
+        element = footer._element
+        for child in list(element):
+            element.remove(child)
+        if side == "none":
+            element.append(_para("GwPageNumber", ()))
+            return
+        dash = gb.PAGE_NUMBER_DASH
+        indent = gb.PAGE_NUMBER_SIDE_INDENT_CHARS * CH
+        field = [el("w:r", None, el("w:fldChar", {"w:fldCharType": "begin"})),
+                 el("w:r", None, el("w:instrText", {"xml:space": "preserve"})),
+                 el("w:r", None, el("w:fldChar", {"w:fldCharType": "separate"})),
+                 _run("1"),
+                 el("w:r", None, el("w:fldChar", {"w:fldCharType": "end"}))]
+        field[1][0].text = " PAGE "
+        ind = _ind(right=indent) if side == "right" else _ind(left=indent)
+        element.append(_para("GwPageNumber", [_run(f"{dash} "), *field, _run(f" {dash}")],
+                             ind, val("w:jc", side), _spacing(0, _FOOTER_LINE_PT)))
+
+    def _section_props(self, section, *, numbered: bool) -> None:
+        section.page_width = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_WIDTH_MM))
+        section.page_height = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_HEIGHT_MM))
+        section.top_margin = docx.shared.Twips(twips(DOCX_TOP_MARGIN_PT))
+        section.bottom_margin = docx.shared.Twips(twips(DOCX_BOTTOM_MARGIN_PT))
+        section.left_margin = docx.shared.Twips(twips_mm(gb.MARGIN_LEFT_MM))
+        section.right_margin = docx.shared.Twips(twips_mm(gb.MARGIN_RIGHT_MM))
+        section.header_distance = docx.shared.Twips(twips_mm(15))
+        section.footer_distance = docx.shared.Twips(twips(DOCX_FOOTER_DISTANCE_PT))
+        section.gutter = 0
+        self._footer(section.footer, "right" if numbered else "none")
+        self._footer(section.even_page_footer, "left" if numbered else "none")
+        sect = section._sectPr
+        for old in sect.findall(qn("w:docGrid")):
+            sect.remove(old)
+        sect.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": twips(P)}))
+        kids = list(sect)
+        for kid in kids:
+            sect.remove(kid)
+        sorted_sect = ordered("w:sectPr", kids)
+        for kid in list(sorted_sect):
+            sect.append(kid)
+
+    def build(self) -> docx.document.Document:
+        self._setup_parts()
+        self._header()
+        self._main()
+        for block in self.blocks:
+            self.body.append(block)
+        closing = self._closing() if self.doc.closing else []
+        if closing:
+            # close the numbered section, then give the 版记 its own bottom-aligned section
+            # that starts on an even page (a blank page is inserted when needed); neither
+            # carries a page number (GB/T 9704 7.5)
+            last = self.blocks[-1]
+            if last.tag != qn("w:p"):
+                last = el("w:p", None, ordered("w:pPr", [val("w:pStyle", "GwBody")]))
+                self.body.append(last)
+            ppr = last.find(qn("w:pPr"))
+            kids = [k for k in ppr] + [el("w:sectPr")]
+            for k in list(ppr):
+                ppr.remove(k)
+            for k in ordered("w:pPr", kids):
+                ppr.append(k)
+            for block in closing:
+                self.body.append(block)
+        self.body.append(el("w:sectPr"))
+        sections = list(self.d.sections)
+        for i, section in enumerate(sections):
+            is_closing = bool(closing) and i == len(sections) - 1
+            self._section_props(section, numbered=not is_closing)
+            if is_closing:
+                section._sectPr.append(val("w:type", "evenPage"))
+                section._sectPr.append(val("w:vAlign", "bottom"))
+                kids = list(section._sectPr)
+                for kid in kids:
+                    section._sectPr.remove(kid)
+                for kid in ordered("w:sectPr", kids):
+                    section._sectPr.append(kid)
+        return self.d
+
+
+def _anchor_xml(rid: str, size: int, x: int, y: int, drawing_id: int):
+    from docx.oxml import parse_xml
+
+    return parse_xml(f"""
+<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+  xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
+  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+  distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{drawing_id}"
+  behindDoc="1" locked="0" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{size}" cy="{size}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{drawing_id}" name="印章{drawing_id}"/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
+    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>
+      <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+      <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm>
+        <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
+  </a:graphicData></a:graphic>
+</wp:anchor>""")
+
+
+def write_docx(doc: Document, path: Path) -> Path:
+    """Write the document to path atomically (a failed build leaves no half file)."""
+    built = _DocxWriter(doc).build()
+    with atomic_path(path) as tmp:
+        built.save(str(tmp))
+    return path

@@ -1,0 +1,95 @@
+"""Measuring rendered pages the way the standard does: where the ink lands, in millimetres."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymupdf
+
+MM = 25.4 / 72  # mm per PDF point
+DPI = 600
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float  # mm from the page's left edge (font box)
+    y0: float  # mm from the page's top edge
+    x1: float
+    y1: float
+    size: float  # pt
+    font: str
+    color: int
+
+
+def text_lines(page: pymupdf.Page) -> list[Line]:
+    out = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            spans = [s for s in line["spans"] if s["text"].strip()]
+            if not spans:
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            text = "".join(s["text"] for s in line["spans"])
+            big = max(spans, key=lambda s: s["size"])
+            out.append(Line(text, x0 * MM, y0 * MM, x1 * MM, y1 * MM, big["size"], big["font"],
+                            big["color"]))
+    return sorted(out, key=lambda l: (round(l.y0, 1), l.x0))
+
+
+def ink_box(page: pymupdf.Page, clip_mm: tuple[float, float, float, float] | None = None,
+            threshold: int = 160):
+    """(left, top, right, bottom) in mm of the dark pixels inside clip (whole page if None)."""
+    rect = page.rect if clip_mm is None else pymupdf.Rect(*(v / MM for v in clip_mm))
+    pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, clip=rect)
+    w, h, s = pix.width, pix.height, pix.samples
+    rows = [y for y in range(h) if min(s[y * w:(y + 1) * w]) < threshold]
+    if not rows:
+        return None
+    cols = [x for x in range(w) if min(s[x::w][:h]) < threshold]
+    px = 25.4 / DPI
+    ox, oy = rect.x0 * MM, rect.y0 * MM
+    return (ox + cols[0] * px, oy + rows[0] * px, ox + (cols[-1] + 1) * px, oy + (rows[-1] + 1) * px)
+
+
+def line_ink(page: pymupdf.Page, line: Line):
+    """Ink box of one text line (its font box, widened a little)."""
+    return ink_box(page, (line.x0 - 0.5, line.y0 - 1.0, line.x1 + 0.5, line.y1 + 1.0))
+
+
+@dataclass
+class Stroke:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    color: tuple
+    width: float  # mm
+
+    @property
+    def length(self) -> float:
+        return max(self.x1 - self.x0, self.y1 - self.y0)
+
+
+def horizontal_strokes(page: pymupdf.Page) -> list[Stroke]:
+    """Horizontal lines and thin filled rectangles (how renderers draw borders), in mm."""
+    out = []
+    for d in page.get_drawings():
+        color = d.get("color") or d.get("fill")
+        for item in d["items"]:
+            if item[0] == "l":
+                p, q = item[1], item[2]
+                if abs(p.y - q.y) < 0.5:
+                    out.append(Stroke(min(p.x, q.x) * MM, p.y * MM, max(p.x, q.x) * MM, q.y * MM,
+                                      tuple(color or ()), (d.get("width") or 0) * MM))
+            elif item[0] == "re":
+                r = item[1]
+                if r.height < 3 and r.width > 20:
+                    out.append(Stroke(r.x0 * MM, (r.y0 + r.y1) / 2 * MM, r.x1 * MM,
+                                      (r.y0 + r.y1) / 2 * MM, tuple(color or ()), r.height * MM))
+    return out
+
+
+def is_red(color) -> bool:
+    if isinstance(color, int):
+        color = ((color >> 16) & 255) / 255, ((color >> 8) & 255) / 255, (color & 255) / 255
+    return len(color) == 3 and color[0] > 0.8 and color[1] < 0.2 and color[2] < 0.2
