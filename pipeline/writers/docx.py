@@ -52,6 +52,10 @@ DOCX_BOTTOM_MARGIN_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - DOCX_TOP_MARGIN_PT
 # so that stroke lands 7 mm under the core.
 _FOOTER_LINE_PT = gb.PAGE_NUMBER_SIZE_PT * 1.25
 _DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like _INK_TOP_EM, FandolSong em dash
+# LibreOffice places a table that follows a tall exact-height spacer this much lower than the
+# spacer's height says (measured on its PDF; the cause is not documented); without it the 版记's
+# last line lands 1.5 mm below the core.
+_CLOSING_SPACER_EXCESS_MM = 1.55
 DOCX_FOOTER_DISTANCE_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - CORE_BOTTOM_PT
                            - gb.mm_to_pt(gb.PAGE_NUMBER_BELOW_CORE_MM)
                            - _DASH_ABOVE_LINE_BOTTOM_EM * gb.PAGE_NUMBER_SIZE_PT)
@@ -169,9 +173,12 @@ class _DocxWriter:
         suffix_w = len(h.mark_suffix) * size
         total = names_w + suffix_w
         left = (CORE_W - total) / 2
+        # the space above goes in a spacer paragraph: inside the first row it would pull
+        # the vertically centred "文件" upwards
+        self.blocks.append(_para("GwOrganMark", (), _spacing(0, max(1.0, before))))
         rows = []
         for i, name in enumerate(names):
-            spacing = _spacing(before if i == 0 else gap, line)
+            spacing = _spacing(0 if i == 0 else gap, line)
             name_p = _para("GwOrganMark", [_run(name, role, size, gb.RED)], spacing,
                            val("w:jc", "distribute"))
             cells = [self._cell(names_w, [name_p])]
@@ -215,12 +222,13 @@ class _DocxWriter:
         for i, row in enumerate(rows):
             last = i == len(rows) - 1
             runs = []
-            stops = [("left", x_label), ("left", x_names)]
+            # the label runs straight into the names; later rows align with the first name
+            stops = [("left", x_label if i == 0 else x_names)]
             if last and h.number:
                 runs += [_run("\t"), _run(h.number)]
                 stops.insert(0, ("left", gb.SIGNER_INDENT_CHARS * CH))
             runs.append(_run("\t" + (label if i == 0 else "")))
-            runs.append(_run("\t" + "　".join(row), gb.ROLE_SIGNER_NAMES))
+            runs.append(_run("　".join(row), gb.ROLE_SIGNER_NAMES))
             ppr = [_spacing(blank if i == 0 else 0), _tabs(*stops), val("w:jc", "left")]
             if last:
                 ppr.append(red_line)
@@ -413,14 +421,26 @@ class _DocxWriter:
                            val("w:left", "nil"), border("w:bottom", thick, gb.BLACK),
                            val("w:right", "nil"), border("w:insideH", thin, gb.BLACK),
                            val("w:insideV", "nil"))
-        trs = [el("w:tr", None, ordered("w:trPr", [el("w:cantSplit")]),
+        trs = [el("w:tr", None, ordered("w:trPr", [
+                      el("w:cantSplit"),
+                      el("w:trHeight", {"w:val": twips(P), "w:hRule": "atLeast"})]),
                   self._cell(CORE_W, [p], v_align="center")) for p in rows]
+        # rows are one pitch high unless a long 抄送 list wraps
+        heights = [P * max(1, self._closing_lines(p)) for p in rows]
+        # the 版记 opens its own page; a spacer of exact height pushes the table down so its
+        # last line lies on the core's bottom edge (35 mm up). Section bottom alignment or a
+        # floating table would say the same, but LibreOffice ignores both for a full-width table
+        rules = gb.mm_to_pt(2 * thick + max(0, len(rows) - 1) * thin)  # borders add height
+        top = CORE_BOTTOM_PT - sum(heights) - rules - gb.mm_to_pt(_CLOSING_SPACER_EXCESS_MM)
+        spacer = _para("GwClosing", (), _spacing(0, top - DOCX_TOP_MARGIN_PT))
         table = self._table([CORE_W], trs, border_set=table_borders)
-        # the section is bottom-aligned on the docx margin; this spacer lifts the last line
-        # onto the standard's core bottom (35 mm), which lies a little above that margin
-        lift = max(1.0, gb.mm_to_pt(gb.MARGIN_BOTTOM_MM) - DOCX_BOTTOM_MARGIN_PT)
-        spacer = _para("GwClosing", (), _spacing(0, lift))
-        return [table, spacer]
+        return [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
+
+    @staticmethod
+    def _closing_lines(paragraph) -> int:
+        text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+        room = (CORE_W - 2 * gb.CLOSING_SIDE_INDENT_CHARS * CH) / gb.CLOSING_SIZE_PT
+        return int(-(-text_chars(text) // room))
 
     # --- sections and footers -------------------------------------------------------
     def _footer(self, footer, side: str) -> None:
@@ -429,8 +449,8 @@ class _DocxWriter:
         element = footer._element
         for child in list(element):
             element.remove(child)
-        if side == "none":
-            element.append(_para("GwPageNumber", ()))
+        if side == "none":  # kept tiny: a tall empty footer would shrink the page's text area
+            element.append(_para("GwPageNumber", (), _spacing(0, 1)))
             return
         dash = gb.PAGE_NUMBER_DASH
         indent = gb.PAGE_NUMBER_SIDE_INDENT_CHARS * CH
@@ -475,9 +495,9 @@ class _DocxWriter:
             self.body.append(block)
         closing = self._closing() if self.doc.closing else []
         if closing:
-            # close the numbered section, then give the 版记 its own bottom-aligned section
-            # that starts on an even page (a blank page is inserted when needed); neither
-            # carries a page number (GB/T 9704 7.5)
+            # close the numbered section, then give the 版记 its own section that starts on
+            # an even page (Word and WPS insert a blank page when needed); neither carries a
+            # page number (GB/T 9704 7.5)
             last = self.blocks[-1]
             if last.tag != qn("w:p"):
                 last = el("w:p", None, ordered("w:pPr", [val("w:pStyle", "GwBody")]))
@@ -497,7 +517,6 @@ class _DocxWriter:
             self._section_props(section, numbered=not is_closing)
             if is_closing:
                 section._sectPr.append(val("w:type", "evenPage"))
-                section._sectPr.append(val("w:vAlign", "bottom"))
                 kids = list(section._sectPr)
                 for kid in kids:
                     section._sectPr.remove(kid)
