@@ -37,23 +37,29 @@ def text_lines(page: pymupdf.Page) -> list[Line]:
 
 
 def ink_box(page: pymupdf.Page, clip_mm: tuple[float, float, float, float] | None = None,
-            threshold: int = 160):
-    """(left, top, right, bottom) in mm of the dark pixels inside clip (whole page if None)."""
+            black_only: bool = False):
+    """(left, top, right, bottom) in mm of the inked pixels inside clip (whole page if None).
+    black_only skips coloured ink (a red seal behind the text, the red mark)."""
     rect = page.rect if clip_mm is None else pymupdf.Rect(*(v / MM for v in clip_mm))
-    pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY, clip=rect)
+    pix = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csRGB, clip=rect, alpha=False)
     w, h, s = pix.width, pix.height, pix.samples
-    rows = [y for y in range(h) if min(s[y * w:(y + 1) * w]) < threshold]
+    if black_only:
+        dark = bytes(255 if max(s[i:i + 3]) < 110 else 0 for i in range(0, len(s), 3))
+    else:
+        dark = bytes(255 if min(s[i:i + 3]) < 160 else 0 for i in range(0, len(s), 3))
+    rows = [y for y in range(h) if any(dark[y * w:(y + 1) * w])]
     if not rows:
         return None
-    cols = [x for x in range(w) if min(s[x::w][:h]) < threshold]
+    cols = [x for x in range(w) if any(dark[x::w])]
     px = 25.4 / DPI
     ox, oy = rect.x0 * MM, rect.y0 * MM
     return (ox + cols[0] * px, oy + rows[0] * px, ox + (cols[-1] + 1) * px, oy + (rows[-1] + 1) * px)
 
 
 def line_ink(page: pymupdf.Page, line: Line):
-    """Ink box of one text line (its font box, widened a little)."""
-    return ink_box(page, (line.x0 - 0.5, line.y0 - 1.0, line.x1 + 0.5, line.y1 + 1.0))
+    """Ink box of one text line (its font box, widened a little), in the line's own colour."""
+    return ink_box(page, (line.x0 - 0.5, line.y0 - 1.0, line.x1 + 0.5, line.y1 + 1.0),
+                   black_only=not is_red(line.color))
 
 
 @dataclass

@@ -155,7 +155,7 @@ class _DocxWriter:
         longest = max(len(n) for n in names) + (len(h.mark_suffix) if h.mark_suffix else 0)
         size = gb.organ_mark_size_pt(longest)
         role = gb.ROLE_ORGAN_MARK
-        line = size * 1.2
+        line = size * 1.5  # taller than the font's own height, so the renderer does not squeeze it
         # top of the mark's ink 35 mm below the core top; the lines above took lines_used pitches
         y_line_top = DOCX_TOP_MARGIN_PT + lines_used * P
         target_ink = CORE_TOP_PT + gb.mm_to_pt(gb.ORGAN_MARK_TOP_FROM_CORE_MM)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian machine to a built demo:
+#   system packages (LibreOffice for conversion tests, CJK fonts, poppler), the free Fandol
+#   fonts for 仿宋/楷体/黑体/宋体, the font-name mapping, the Python package, then the demo.
+# Safe to run again: it installs only what is missing.  --no-demo skips the demo build.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  packages=(libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils libharfbuzz-subset0)
+  missing=()
+  for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  fandol=/usr/local/share/fonts/fandol
+  if [ ${#missing[@]} -gt 0 ] || [ ! -f "$fandol/FandolFang-Regular.otf" ]; then
+    apt-get update -q
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  if [ ! -f "$fandol/FandolFang-Regular.otf" ]; then
+    # the four Fandol .otf files ship in texlive-lang-chinese; take them without installing TeX
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -q texlive-lang-chinese)
+    dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    mkdir -p "$fandol"
+    cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang,Kai,Hei,Song}-Regular.otf "$fandol/"
+    rm -rf "$tmp"
+  fi
+  if ! cmp -s templates/fonts/60-gongwen.conf /etc/fonts/conf.d/60-gongwen.conf; then
+    install -m 644 templates/fonts/60-gongwen.conf /etc/fonts/conf.d/60-gongwen.conf
+    fc-cache -f >/dev/null
+  fi
+else
+  echo "setup: not root or no apt-get; install LibreOffice, fonts-noto-cjk and the Fandol fonts yourself" >&2
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+
+if [ "${1:-}" != "--no-demo" ]; then
+  python3 -m pipeline build inputs -o outputs
+fi

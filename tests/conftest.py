@@ -1,0 +1,81 @@
+"""Shared fixtures: the examples in inputs/ built once, and their LibreOffice renderings."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pymupdf
+import pytest
+from lxml import etree
+
+from pipeline.build import build_plan, document_from_plan
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ROOT / "inputs"
+EXAMPLES = sorted(p.stem for p in INPUTS.glob("*.yaml"))
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("docx")
+    return {name: build_plan(INPUTS / f"{name}.yaml", out)[0] for name in EXAMPLES}
+
+
+@pytest.fixture(scope="session")
+def models():
+    return {name: document_from_plan(INPUTS / f"{name}.yaml")[0] for name in EXAMPLES}
+
+
+class Docx:
+    """The XML parts of a built .docx, parsed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.names = z.namelist()
+            self.parts = {n: etree.fromstring(z.read(n)) for n in self.names
+                          if n.endswith(".xml") or n.endswith(".rels")}
+
+    def __getitem__(self, name: str):
+        return self.parts[name]
+
+    def style(self, style_id: str):
+        return self["word/styles.xml"].find(f"{W}style[@{W}styleId='{style_id}']")
+
+    def paragraphs(self, style_id: str):
+        return self["word/document.xml"].xpath(
+            f".//w:p[w:pPr/w:pStyle/@w:val='{style_id}']", namespaces=NS)
+
+    def footers(self):
+        """footer part names per section, in order: [(default, even), ...]"""
+        rels = {r.get("Id"): r.get("Target") for r in self["word/_rels/document.xml.rels"]}
+        out = []
+        for sect in self["word/document.xml"].iter(f"{W}sectPr"):
+            refs = {ref.get(f"{W}type"): "word/" + rels[ref.get(
+                "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+                for ref in sect.findall(f"{W}footerReference")}
+            out.append(refs)
+        return out
+
+
+@pytest.fixture(scope="session")
+def docxs(built) -> dict[str, Docx]:
+    return {name: Docx(path) for name, path in built.items()}
+
+
+@pytest.fixture(scope="session")
+def rendered(built, tmp_path_factory) -> dict[str, pymupdf.Document]:
+    """Each example converted to PDF by LibreOffice headless, as a reader would see it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.fail("LibreOffice is not installed; run the README's setup command first")
+    out = tmp_path_factory.mktemp("pdf")
+    profile = tmp_path_factory.mktemp("lo-profile")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), *map(str, built.values())],
+                   check=True, capture_output=True, timeout=300)
+    return {name: pymupdf.open(out / f"{name}.pdf") for name in built}

@@ -1,0 +1,178 @@
+"""The .docx as LibreOffice renders it: geometry measured on the PDF, one test per rule.
+
+Ink positions are read from the rasterised page (tests/measure.py), which is what the
+standard measures: the core is where the ink is, not where a line box starts.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import EXAMPLES
+from measure import horizontal_strokes, ink_box, is_red, line_ink, text_lines
+from pipeline import standard as gb
+from pipeline.writers.text_width import text_chars
+
+TOL = 1.0  # mm, GB/T 9704 5.2.2 allows ±1 mm
+PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
+pytestmark = pytest.mark.parametrize("name", EXAMPLES)
+
+
+def _body_pages(pdf):
+    """Pages that carry body text only (not the first page with the header, not the last)."""
+    return [pdf[i] for i in range(1, pdf.page_count - 1)]
+
+
+def _content_lines(page):
+    return [l for l in text_lines(page) if not PAGE_NUMBER.match(l.text.strip())]
+
+
+def test_page_count(rendered, name):
+    expected = {"annual-opinion": 4, "annual-report": 4, "implementation-plan-notice": 5,
+                "joint-circular": 3}
+    assert rendered[name].page_count == expected[name]
+
+
+def test_pages_are_a4(rendered, name):
+    for page in rendered[name]:
+        assert page.rect.width * gb.MM_PER_PT == pytest.approx(210, abs=0.5)
+        assert page.rect.height * gb.MM_PER_PT == pytest.approx(297, abs=0.5)
+
+
+def test_first_line_ink_37mm_from_top(rendered, name):
+    for page in _body_pages(rendered[name]):
+        top = line_ink(page, _content_lines(page)[0])[1]
+        assert top == pytest.approx(gb.MARGIN_TOP_MM, abs=TOL)
+
+
+def test_full_page_has_22_lines_ending_35mm_from_bottom(rendered, name):
+    full = [p for p in _body_pages(rendered[name]) if len(_content_lines(p)) == 22]
+    if not full:
+        pytest.skip("no full text page in this example")
+    for page in full:
+        bottom = line_ink(page, _content_lines(page)[-1])[3]
+        assert gb.PAGE_HEIGHT_MM - bottom == pytest.approx(gb.MARGIN_BOTTOM_MM, abs=TOL)
+
+
+def test_text_starts_28mm_from_left(rendered, name):
+    for page in rendered[name]:
+        lines = [l for l in _content_lines(page) if l.size == gb.BODY_SIZE_PT]
+        if len(lines) >= 5:  # a page of text, not one holding only the signature
+            assert min(l.x0 for l in lines) == pytest.approx(gb.MARGIN_LEFT_MM, abs=TOL)
+
+
+def test_full_lines_hold_28_characters(rendered, name):
+    widths = [text_chars(l.text.replace(" ", "")) for p in rendered[name]
+              for l in _content_lines(p) if l.size == gb.BODY_SIZE_PT and "\t" not in l.text]
+    assert max(widths) <= gb.CHARS_PER_LINE
+    assert max(widths) >= gb.CHARS_PER_LINE - 1
+
+
+def test_heading_labels_in_order(rendered, models, name):
+    text = "".join(l.text for p in rendered[name] for l in text_lines(p)).replace(" ", "")
+    labels = [b.label + b.text for b in models[name].blocks if hasattr(b, "label")]
+    for att in models[name].attachments:
+        labels += [b.label + b.text for b in att.blocks if hasattr(b, "label")]
+    position = 0
+    for label in labels:
+        found = text.find(label.replace(" ", ""), position)
+        assert found >= 0, f"heading '{label}' missing or out of order"
+        position = found
+
+
+def test_page_numbers_odd_right_even_left(rendered, models, name):
+    pdf = rendered[name]
+    numbered = pdf.page_count - (1 if models[name].closing else 0)
+    for index in range(pdf.page_count):
+        page = pdf[index]
+        numbers = [l for l in text_lines(page) if PAGE_NUMBER.match(l.text.strip())]
+        if index >= numbered:
+            assert not numbers, "the closing-block page carries no page number"
+            continue
+        (number,) = numbers
+        assert int(PAGE_NUMBER.match(number.text.strip()).group(1)) == index + 1
+        assert number.size == gb.PAGE_NUMBER_SIZE_PT
+        one_char = gb.pt_to_mm(gb.EFFECTIVE_CHAR_PT)
+        if (index + 1) % 2:
+            assert number.x1 == pytest.approx(210 - gb.MARGIN_RIGHT_MM - one_char, abs=TOL)
+        else:
+            assert number.x0 == pytest.approx(gb.MARGIN_LEFT_MM + one_char, abs=TOL)
+
+
+def test_page_number_dash_7mm_below_core(rendered, name):
+    page = rendered[name][0]
+    (number,) = [l for l in text_lines(page) if PAGE_NUMBER.match(l.text.strip())]
+    dash = ink_box(page, (number.x0 - 0.3, number.y0, number.x0 + 3.5, number.y1))
+    dash_y = (dash[1] + dash[3]) / 2
+    core_bottom = gb.PAGE_HEIGHT_MM - gb.MARGIN_BOTTOM_MM
+    assert dash_y - core_bottom == pytest.approx(gb.PAGE_NUMBER_BELOW_CORE_MM, abs=TOL)
+
+
+def test_organ_mark_red_35mm_below_core_top(rendered, name):
+    page = rendered[name][0]
+    mark = [l for l in text_lines(page) if is_red(l.color)]
+    assert mark, "no red organ mark"
+    top = min(line_ink(page, l)[1] for l in mark)
+    assert top - gb.MARGIN_TOP_MM == pytest.approx(gb.ORGAN_MARK_TOP_FROM_CORE_MM, abs=TOL)
+
+
+def test_red_line_core_wide_4mm_below_number(rendered, models, name):
+    page = rendered[name][0]
+    red = [s for s in horizontal_strokes(page) if is_red(s.color)]
+    assert red, "no red separator line"
+    line = red[0]
+    assert line.x1 - line.x0 == pytest.approx(gb.CORE_WIDTH_MM, abs=TOL)
+    assert line.x0 == pytest.approx(gb.MARGIN_LEFT_MM, abs=TOL)
+    number = models[name].header.number
+    (num_line,) = [l for l in text_lines(page) if l.text.replace(" ", "").startswith(number)]
+    ink_bottom = line_ink(page, num_line)[3]
+    assert line.y0 - ink_bottom == pytest.approx(gb.RED_LINE_BELOW_DOCNUMBER_MM, abs=TOL)
+
+
+def test_title_22pt_two_lines_below_red_line(rendered, models, name):
+    page = rendered[name][0]
+    first = models[name].title_lines[0]
+    (title,) = [l for l in text_lines(page) if l.text.replace(" ", "") == first.replace(" ", "")]
+    assert title.size == gb.TITLE_SIZE_PT
+    red = [s for s in horizontal_strokes(page) if is_red(s.color)][0]
+    gap = line_ink(page, title)[1] - red.y0
+    pitch = gb.pt_to_mm(gb.LINE_PITCH_PT)
+    assert 2 * pitch - TOL <= gap <= 3 * pitch
+
+
+def test_closing_lines_on_core_bottom(rendered, models, name):
+    if not models[name].closing:
+        pytest.skip("no closing block")
+    page = rendered[name][-1]
+    strokes = sorted((s for s in horizontal_strokes(page) if not is_red(s.color)),
+                     key=lambda s: s.y0)
+    assert len(strokes) >= 2
+    assert gb.PAGE_HEIGHT_MM - strokes[-1].y0 == pytest.approx(gb.MARGIN_BOTTOM_MM, abs=TOL)
+    assert strokes[0].width == pytest.approx(gb.CLOSING_THICK_LINE_MM, abs=0.05)
+    assert strokes[-1].width == pytest.approx(gb.CLOSING_THICK_LINE_MM, abs=0.05)
+    for middle in strokes[1:-1]:
+        assert middle.width == pytest.approx(gb.CLOSING_THIN_LINE_MM, abs=0.05)
+    for s in strokes:
+        assert s.x1 - s.x0 == pytest.approx(gb.CORE_WIDTH_MM, abs=TOL)
+    texts = [l.text.replace(" ", "") for l in text_lines(page)]
+    assert any(t.endswith("印发") for t in texts)
+
+
+def test_seal_over_signature_and_date(rendered, models, name):
+    sig = models[name].signature
+    if not sig or not sig.seals:
+        pytest.skip("no seal")
+    pdf = rendered[name]
+    for page in pdf:
+        date_lines = [l for l in text_lines(page) if l.text.replace(" ", "") == sig.date]
+        if date_lines:
+            break
+    images = page.get_image_info()
+    assert len(images) == len(sig.seals)
+    date = date_lines[0]
+    last = max(images, key=lambda i: i["bbox"][0])
+    x0, y0, x1, y1 = (v * gb.MM_PER_PT for v in last["bbox"])
+    assert x0 < (date.x0 + date.x1) / 2 < x1, "last seal centred over the date"
+    assert y0 < date.y0 and date.y1 < y1
+    assert x1 - x0 == pytest.approx(models[name].signature.seals[-1].diameter_mm, abs=0.5)
