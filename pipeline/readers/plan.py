@@ -181,6 +181,9 @@ _FRIENDLY = {
 }
 
 
+_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|tuple|function-\w+)(\[.*\])?$")
+
+
 def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
     cls: Any = model_cls
     for part in path:
@@ -200,13 +203,14 @@ def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
 
 
 def _plan_error(exc: ValidationError, src: Located) -> PlanError:
-    err = exc.errors()[0]
-    # pydantic reports union members as extra path parts (e.g. 'str', 'list[str]'): drop them
-    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not re.match(r"^[a-z\[\], ]+\]?$|^str$", p) or p in Plan.model_fields)
+    # an unknown field first: it usually explains a "missing" one (titel → title)
+    err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
+    # pydantic reports union members as extra path parts ('str', 'list[str]'): drop them
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _UNION_TAG.match(p))
     kind = err["type"]
     if kind == "extra_forbidden":
         name = loc[-1]
-        close = difflib.get_close_matches(str(name), _fields_of(Plan, loc[:-1]), n=1)
+        close = difflib.get_close_matches(str(name), _fields_of(Plan, loc[:-1]), n=1, cutoff=0.4)
         message = f"unknown field '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     elif kind in ("value_error", "assertion_error"):
         message = str(err.get("ctx", {}).get("error", err["msg"]))

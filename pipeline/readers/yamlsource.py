@@ -48,7 +48,11 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> 
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_walk(item, path + (i,), lines, file) for i, item in enumerate(node.value)]
-    return _constructor.construct_object(node, deep=True)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. 2026-02-30 looks like a date to YAML but is none
+        raise PlanError(f"'{node.value}' cannot be read: {exc}", file=file,
+                        line=node.start_mark.line + 1, field=dotted(path)) from None
 
 
 def load_located(file: Path) -> Located:
