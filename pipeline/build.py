@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.errors import AssetError, GongwenError
 from pipeline.model import Document, Seal
-from pipeline.readers.plan import Plan, _as_list, read_plan, to_document
+from pipeline.readers.plan import Plan, as_list, read_plan, to_document
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
@@ -21,7 +21,7 @@ def _attach_seals(doc: Document, plan: Plan, src: Located) -> None:
     sig = plan.signature
     if not sig or not sig.seal or not doc.signature:
         return
-    paths = _as_list(sig.seal)
+    paths = as_list(sig.seal)
     organs = doc.signature.organs
     line = src.line_of(("signature", "seal"))
     if len(paths) != len(organs):

@@ -135,3 +135,15 @@ def test_copies_make_one_file_per_copy_number(tmp_path, capsys):
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "plan-000001.docx", "plan-000002.docx", "plan-000003.docx"]
+
+
+def test_odd_characters_reach_the_document_intact(tmp_path, capsys):
+    """Rare CJK (䶮, 𠈌 beyond the BMP), the middle dot of minority names, XML specials."""
+    text = "王䶮、𠈌明、阿依古丽·买买提同志获评优秀，R&D投入<5%的问题要整改。"
+    plan = _plan(tmp_path, GOOD.replace("请各村认真落实。", text))
+    code, _, out = _build(tmp_path, plan, capsys)
+    assert code == 0
+    import zipfile
+    xml = zipfile.ZipFile(out / "plan.docx").read("word/document.xml").decode("utf-8")
+    assert "王䶮、𠈌明、阿依古丽·买买提" in xml
+    assert "R&amp;D投入&lt;5%" in xml

@@ -158,7 +158,7 @@ class Plan(_Strict):
         return self
 
 
-def _as_list(value: OneOrMany | None) -> list[str]:
+def as_list(value: OneOrMany | None) -> list[str]:
     if value is None:
         return []
     items = [value] if isinstance(value, str) else value
@@ -248,7 +248,7 @@ def _body_start(src: Located, path: tuple) -> int | None:
 
 def to_document(plan: Plan, src: Located) -> model.Document:
     """The document model of a validated plan (seal images are attached by the build)."""
-    organs = _as_list(plan.organ)
+    organs = as_list(plan.organ)
     header = model.Header(
         organ_names=organs,
         mark_suffix=plan.mark_suffix,
@@ -256,7 +256,7 @@ def to_document(plan: Plan, src: Located) -> model.Document:
         secrecy=plan.secrecy or "",
         urgency=plan.urgency or "",
         number=plan.number or "",
-        signers=_as_list(plan.signers),
+        signers=as_list(plan.signers),
     )
     addressees = (plan.to or "").rstrip(":：")
     doc = model.Document(
@@ -278,10 +278,10 @@ def to_document(plan: Plan, src: Located) -> model.Document:
                 blocks=parse_body(att.body, file=src.file, field=field,
                                   first_line=_body_start(src, ("attachments", i, "body")))))
     if plan.signature:
-        doc.signature = model.Signature(organs=_as_list(plan.signature.organ) or organs,
+        doc.signature = model.Signature(organs=as_list(plan.signature.organ) or organs,
                                         date=plan.signature.date)
     if plan.closing:
-        cc = "，".join(_as_list(plan.closing.cc)).rstrip("。.")
+        cc = "，".join(as_list(plan.closing.cc)).rstrip("。.")
         doc.closing = model.Closing(copies_to=f"{cc}。" if cc else "",
                                     printer=plan.closing.printer or "",
                                     print_date=plan.closing.date or "")
