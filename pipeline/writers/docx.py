@@ -17,7 +17,7 @@ from pipeline import standard as gb
 from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers.atomic import atomic_path
-from pipeline.writers.ooxml import border, el, emu_mm, ordered, twips, twips_mm, val
+from pipeline.writers.ooxml import border, el, emu_mm, ordered, reorder, twips, twips_mm, val
 from pipeline.writers.text_width import text_chars
 
 # Where the ink of a CJK glyph lands inside a line of exact height, in em of its font,
@@ -480,12 +480,7 @@ class _DocxWriter:
         for old in sect.findall(qn("w:docGrid")):
             sect.remove(old)
         sect.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": twips(P)}))
-        kids = list(sect)
-        for kid in kids:
-            sect.remove(kid)
-        sorted_sect = ordered("w:sectPr", kids)
-        for kid in list(sorted_sect):
-            sect.append(kid)
+        reorder(sect)
 
     def build(self) -> docx.document.Document:
         self._setup_parts()
@@ -503,11 +498,8 @@ class _DocxWriter:
                 last = el("w:p", None, ordered("w:pPr", [val("w:pStyle", "GwBody")]))
                 self.body.append(last)
             ppr = last.find(qn("w:pPr"))
-            kids = [k for k in ppr] + [el("w:sectPr")]
-            for k in list(ppr):
-                ppr.remove(k)
-            for k in ordered("w:pPr", kids):
-                ppr.append(k)
+            ppr.append(el("w:sectPr"))
+            reorder(ppr)
             for block in closing:
                 self.body.append(block)
         self.body.append(el("w:sectPr"))
@@ -517,11 +509,7 @@ class _DocxWriter:
             self._section_props(section, numbered=not is_closing)
             if is_closing:
                 section._sectPr.append(val("w:type", "evenPage"))
-                kids = list(section._sectPr)
-                for kid in kids:
-                    section._sectPr.remove(kid)
-                for kid in ordered("w:sectPr", kids):
-                    section._sectPr.append(kid)
+                reorder(section._sectPr)
         return self.d
 
 

@@ -63,6 +63,14 @@ def ordered(tag: str, children, attrs: dict[str, object] | None = None):
     return el(tag, attrs, *kids)
 
 
+def reorder(element) -> None:
+    """Sort an existing property container's children into schema order, in place."""
+    rank = _RANK[element.prefix + ":" + element.tag.split("}")[1]]
+    kids = sorted(element, key=lambda c: rank[c.tag])
+    for kid in kids:
+        element.append(kid)  # appending an existing child moves it to the end
+
+
 def val(tag: str, value: object):
     return el(tag, {"w:val": value})
 
