@@ -80,8 +80,10 @@ SIGNATURE_DATE_SHIFT_CHARS = 2  # date starts two characters right of the name's
 SIGNATURE_SEAL_DATE_RIGHT_CHARS = 4  # with a seal: date four characters in from the right
 SIGNATURE_SEAL_BLANK_LINES_ABOVE = 2  # keeps the seal's top within one line of the body
 SEAL_DIAMETER_MM = 42.0  # default; the plan may set the seal's real size
+JOINT_SEAL_GAP_MM = 6.0  # joint seals must neither overlap nor touch (GB/T 9704 7.3.5.2)
 SEAL_CENTRE_ABOVE_NAME_BOTTOM_LINES = 0.25  # name and date sit below the seal's centre
-ATTACHMENT_TITLE_LINE = 3  # an attachment's title stands on line 3 of its page
+ATTACHMENT_TITLE_LINE = 3
+TABLE_RULE_MM = 0.18  # body tables: the standard only says tables follow the body; a ½ pt rule  # an attachment's title stands on line 3 of its page
 
 # --- Closing block (版记, GB/T 9704 7.4) ------------------------------------------------
 CLOSING_THICK_LINE_MM = 0.35

@@ -324,7 +324,7 @@ class _DocxWriter:
         # the last organ's name is centred over the date, the date 4 characters in from the
         # right; other organs stand to its left, a seal's width plus a gap apart
         last_centre = CORE_W - gb.SIGNATURE_SEAL_DATE_RIGHT_CHARS * CH - date_w / 2
-        step = gb.mm_to_pt(max(s.diameter_mm for s in seals)) + gb.mm_to_pt(6)
+        step = gb.mm_to_pt(max(s.diameter_mm for s in seals) + gb.JOINT_SEAL_GAP_MM)
         centres = [last_centre - (len(organs) - 1 - i) * step for i in range(len(organs))]
         self.blocks += _blank(gb.SIGNATURE_SEAL_BLANK_LINES_ABOVE)
         runs = []
@@ -375,7 +375,7 @@ class _DocxWriter:
             el("w:tblW", {"w:w": twips(total), "w:type": "dxa"}),
             el("w:tblInd", {"w:w": twips(indent), "w:type": "dxa"}),
             border_set if border_set is not None else el("w:tblBorders", None, *[
-                border(f"w:{side}", 0.18 if borders else 0, gb.BLACK) if borders
+                border(f"w:{side}", gb.TABLE_RULE_MM, gb.BLACK) if borders
                 else val(f"w:{side}", "nil")
                 for side in ("top", "left", "bottom", "right", "insideH", "insideV")]),
             el("w:tblLayout", {"w:type": "fixed"}),
