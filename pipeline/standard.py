@@ -46,6 +46,12 @@ CHAR_PITCH_PT = mm_to_pt(CORE_WIDTH_MM) / CHARS_PER_LINE
 CHAR_CONDENSE_PT = -(int((BODY_SIZE_PT - CHAR_PITCH_PT) * 20) + 1) / 20  # -0.25 pt
 EFFECTIVE_CHAR_PT = BODY_SIZE_PT + CHAR_CONDENSE_PT  # what one character really advances
 
+
+def tracking_pt(size_pt: float) -> float:
+    """Spacing added after each character: body-size text is condensed onto the 28-character
+    grid; other sizes (title, 版记, page numbers) set at their natural width."""
+    return CHAR_CONDENSE_PT if size_pt == BODY_SIZE_PT else 0.0
+
 # Line pitch. The standard measures the core from the ink of line 1 to the ink of line 22, so
 # 21 pitches plus one glyph's ink height span 225 mm. The ink height of a 3号 CJK glyph was
 # measured on the rendered PDF (FandolFang, 仿宋_GB2312 metrics are within 0.1 mm): 0.886 em.
@@ -82,8 +88,8 @@ SIGNATURE_SEAL_BLANK_LINES_ABOVE = 2  # keeps the seal's top within one line of 
 SEAL_DIAMETER_MM = 42.0  # default; the plan may set the seal's real size
 JOINT_SEAL_GAP_MM = 6.0  # joint seals must neither overlap nor touch (GB/T 9704 7.3.5.2)
 SEAL_CENTRE_ABOVE_NAME_BOTTOM_LINES = 0.25  # name and date sit below the seal's centre
-ATTACHMENT_TITLE_LINE = 3
-TABLE_RULE_MM = 0.18  # body tables: the standard only says tables follow the body; a ½ pt rule  # an attachment's title stands on line 3 of its page
+ATTACHMENT_TITLE_LINE = 3  # an attachment's title stands on line 3 of its page
+TABLE_RULE_MM = 0.18  # body tables: the standard only says tables follow the body; a ½ pt rule
 
 # --- Closing block (版记, GB/T 9704 7.4) ------------------------------------------------
 CLOSING_THICK_LINE_MM = 0.35

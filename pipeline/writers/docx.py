@@ -16,48 +16,42 @@ from docx.oxml.ns import qn
 from pipeline import standard as gb
 from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Seal, Table
 from pipeline.writers import docx_styles as styles
+from pipeline.writers import geometry as geo
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers.ooxml import border, el, emu_mm, ordered, reorder, twips, twips_mm, val
 from pipeline.writers.text_width import text_chars
 
-# Where the ink of a CJK glyph lands inside a line of exact height, in em of its font,
-# measured on LibreOffice's PDF with the fonts the setup installs (FandolFang for 仿宋 …):
-# the renderer puts the extra leading above the glyph, so the ink top sits this far above
-# the bottom of the line box, and the ink bottom this far above it.
-_INK_TOP_EM = {"fang": 1.111, "hei": 1.088, "kai": 1.073, "xiaobiaosong": 1.186, "song": 1.118}
-_INK_BOTTOM_EM = {"fang": 0.226, "hei": 0.211, "kai": 0.248, "xiaobiaosong": 0.301, "song": 0.218}
-
-P = gb.LINE_PITCH_PT
-CORE_W = gb.mm_to_pt(gb.CORE_WIDTH_MM)
-CH = gb.EFFECTIVE_CHAR_PT
 
 
-def _ink_top(role: str, size: float, line: float) -> float:
-    """Distance from a line box's top to its glyphs' ink top."""
-    return line - _INK_TOP_EM[role] * size
+class LibreOfficeInk:
+    """Where the ink of a CJK glyph lands inside a line of exact height, measured on
+    LibreOffice's PDF with the fonts the setup installs (FandolFang for 仿宋 …): the renderer
+    puts the extra leading above the glyph, so the ink top sits _TOP_EM above the bottom of
+    the line box and the ink bottom _BOTTOM_EM above it."""
+    _TOP_EM = {"fang": 1.111, "hei": 1.088, "kai": 1.073, "xiaobiaosong": 1.186, "song": 1.118}
+    _BOTTOM_EM = {"fang": 0.226, "hei": 0.211, "kai": 0.248, "xiaobiaosong": 0.301,
+                  "song": 0.218}
+
+    def top(self, role: str, size: float, line: float) -> float:
+        return line - self._TOP_EM[role] * size
+
+    def bottom(self, role: str, size: float, line: float) -> float:
+        return line - self._BOTTOM_EM[role] * size
 
 
-def _ink_bottom(role: str, size: float, line: float) -> float:
-    return line - _INK_BOTTOM_EM[role] * size
-
-
-# The page margins that put the ink of line 1 at 37 mm and of line 22 at 35 mm from the edges.
-DOCX_TOP_MARGIN_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM) - _ink_top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
-CORE_TOP_PT = gb.mm_to_pt(gb.MARGIN_TOP_MM)  # page y of the standard's core top (ink)
-CORE_BOTTOM_PT = gb.mm_to_pt(gb.PAGE_HEIGHT_MM - gb.MARGIN_BOTTOM_MM)
-# 22 line boxes must fit above the bottom margin; half a point of slack absorbs twip rounding
-DOCX_BOTTOM_MARGIN_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - DOCX_TOP_MARGIN_PT
-                         - gb.LINES_PER_PAGE * P - 0.5)
+LAYOUT = geo.Layout(LibreOfficeInk())
+P, CORE_W, CH = geo.P, geo.CORE_W, geo.CH
+DOCX_TOP_MARGIN_PT = LAYOUT.top_margin
+DOCX_BOTTOM_MARGIN_PT = LAYOUT.bottom_margin
 # The 一字线 of "— 1 —" runs at mid-height of the 4号 glyph; the footer's line box is set
 # so that stroke lands 7 mm under the core.
 _FOOTER_LINE_PT = gb.PAGE_NUMBER_SIZE_PT * 1.25
-_DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like _INK_TOP_EM, FandolSong em dash
+_DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like LibreOfficeInk, FandolSong em dash
 # LibreOffice places a table that follows a tall exact-height spacer this much lower than the
 # spacer's height says (measured on its PDF; the cause is not documented); without it the 版记's
 # last line lands 1.5 mm below the core.
 _CLOSING_SPACER_EXCESS_MM = 1.55
-DOCX_FOOTER_DISTANCE_PT = (gb.mm_to_pt(gb.PAGE_HEIGHT_MM) - CORE_BOTTOM_PT
-                           - gb.mm_to_pt(gb.PAGE_NUMBER_BELOW_CORE_MM)
+DOCX_FOOTER_DISTANCE_PT = (geo.PAGE_H - geo.PAGE_NUMBER_DASH_Y
                            - _DASH_ABOVE_LINE_BOTTOM_EM * gb.PAGE_NUMBER_SIZE_PT)
 
 
@@ -156,15 +150,12 @@ class _DocxWriter:
         size = gb.organ_mark_size_pt(longest)
         role = gb.ROLE_ORGAN_MARK
         line = size * 1.5  # taller than the font's own height, so the renderer does not squeeze it
-        # top of the mark's ink 35 mm below the core top; the lines above took lines_used pitches
-        y_line_top = DOCX_TOP_MARGIN_PT + lines_used * P
-        target_ink = CORE_TOP_PT + gb.mm_to_pt(gb.ORGAN_MARK_TOP_FROM_CORE_MM)
-        before = max(0.0, target_ink - _ink_top(role, size, line) - y_line_top)
+        before = LAYOUT.organ_mark_before(lines_used, size, line)
         if not joint:
             text = names[0] + h.mark_suffix
             self.blocks.append(_para("GwOrganMark", [_run(text, role, size, gb.RED)],
                                      _spacing(before, line)))
-            self._mark_bottom_gap = line - _ink_bottom(role, size, line)
+            self._mark = (size, line)
             return
         # joint issuance: names stacked, "文件" to their right, centred on them vertically
         gap = gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)
@@ -192,20 +183,13 @@ class _DocxWriter:
             rows.append(el("w:tr", None, *cells))
         widths = [names_w] + ([suffix_w] if h.mark_suffix else [])
         self.blocks.append(self._table(widths, rows, indent=left, borders=False))
-        self._mark_bottom_gap = line - _ink_bottom(role, size, line)
+        self._mark = (size, line)
 
     def _doc_number(self) -> None:
         h = self.doc.header
-        # two blank lines on the grid: the number's ink starts three pitches below the mark's
-        # ink bottom, less one glyph's ink height
-        target_gap = ((gb.ORGAN_MARK_DOCNUMBER_BLANK_LINES + 1) * P
-                      - gb.BODY_INK_HEIGHT_EM * gb.BODY_SIZE_PT)
-        blank = max(0.0, target_gap - self._mark_bottom_gap
-                    - _ink_top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P))
+        blank = LAYOUT.doc_number_before(*self._mark)
         # the red line: a bottom border 4 mm under the number's ink, across the whole core
-        gap_below_ink = P - _ink_bottom(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
-        space = max(0.0, gb.mm_to_pt(gb.RED_LINE_BELOW_DOCNUMBER_MM) - gap_below_ink
-                    - gb.RED_LINE_WIDTH_PT / 2)
+        space = LAYOUT.red_line_gap()
         red_line = el("w:pBdr", None, border("w:bottom", gb.pt_to_mm(gb.RED_LINE_WIDTH_PT),
                                              gb.RED, space))
         if not h.signers:
@@ -214,20 +198,16 @@ class _DocxWriter:
             return
         # 签发人: names on the right, one character in; the number on the left, one character
         # in, on the line of the last signer (GB/T 9704 7.2.4). Two names to a line.
-        rows = [h.signers[i:i + 2] for i in range(0, len(h.signers), 2)]
-        label = "签发人："
-        first_w = (text_chars(label) + text_chars("　".join(rows[0]))) * CH
-        x_label = CORE_W - gb.SIGNER_INDENT_CHARS * CH - first_w
-        x_names = x_label + text_chars(label) * CH
-        for i, row in enumerate(rows):
-            last = i == len(rows) - 1
+        lay = geo.signer_layout(h.signers, text_chars)
+        for i, row in enumerate(lay.rows):
+            last = i == len(lay.rows) - 1
             runs = []
             # the label runs straight into the names; later rows align with the first name
-            stops = [("left", x_label if i == 0 else x_names)]
+            stops = [("left", lay.label_x if i == 0 else lay.names_x)]
             if last and h.number:
                 runs += [_run("\t"), _run(h.number)]
-                stops.insert(0, ("left", gb.SIGNER_INDENT_CHARS * CH))
-            runs.append(_run("\t" + (label if i == 0 else "")))
+                stops.insert(0, ("left", lay.number_x))
+            runs.append(_run("\t" + (geo.SIGNER_LABEL if i == 0 else "")))
             runs.append(_run("　".join(row), gb.ROLE_SIGNER_NAMES))
             ppr = [_spacing(blank if i == 0 else 0), _tabs(*stops), val("w:jc", "left")]
             if last:
@@ -274,23 +254,11 @@ class _DocxWriter:
         names = self.doc.attachment_names
         if not names:
             return
-        label = "附件："
-        indent = gb.PARAGRAPH_INDENT_CHARS * CH
         before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
-        if len(names) == 1:
-            lead = text_chars(label) * CH
-            self.blocks.append(_para("GwAttachmentNote", [_run(label + names[0])],
-                                     _spacing(before), _ind(left=indent + lead, hanging=lead)))
-            return
-        for i, name in enumerate(names, start=1):
-            number = f"{i}."
-            lead = text_chars(number) * CH
-            start = indent + text_chars(label) * CH
-            text = (label if i == 1 else "") + number + name
-            hanging = lead + (text_chars(label) * CH if i == 1 else 0)
+        for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
             self.blocks.append(_para("GwAttachmentNote", [_run(text)],
-                                     _spacing(before if i == 1 else 0),
-                                     _ind(left=start + lead, hanging=hanging)))
+                                     _spacing(before if i == 0 else 0),
+                                     _ind(left=rest_x, hanging=rest_x - first_x)))
 
     def _signature(self) -> None:
         sig = self.doc.signature
@@ -300,32 +268,20 @@ class _DocxWriter:
         if sig.seals:
             self._sealed_signature(sig.organs, sig.date, date_w, sig.seals)
             return
-        # no seal: name 2 characters in from the right, date starting 2 characters right of
-        # the name's start; a longer date moves to 2 in and pushes the name left
         name_w = max(text_chars(n) for n in sig.organs) * CH
-        right = gb.SIGNATURE_NO_SEAL_RIGHT_CHARS * CH
-        shift = gb.SIGNATURE_DATE_SHIFT_CHARS * CH
-        date_right = right + name_w - shift - date_w
-        name_right = right
-        if date_right < right:
-            date_right = right
-            name_right = right + date_w + shift - name_w
+        place = geo.plain_signature(name_w, date_w)
         before = gb.SIGNATURE_NO_SEAL_BLANK_LINES_ABOVE * P
         for i, organ in enumerate(sig.organs):
             # stacked joint names keep one left edge
             pad = name_w - text_chars(organ) * CH
             self.blocks.append(_para("GwSignature", [_run(organ)], _spacing(before if i == 0 else 0),
-                                     _ind(right=name_right + pad), val("w:jc", "right")))
-        self.blocks.append(_para("GwSignature", [_run(sig.date)], _ind(right=date_right),
+                                     _ind(right=place.name_right + pad), val("w:jc", "right")))
+        self.blocks.append(_para("GwSignature", [_run(sig.date)], _ind(right=place.date_right),
                                  val("w:jc", "right")))
 
     def _sealed_signature(self, organs: list[str], date: str, date_w: float,
                           seals: list[Seal]) -> None:
-        # the last organ's name is centred over the date, the date 4 characters in from the
-        # right; other organs stand to its left, a seal's width plus a gap apart
-        last_centre = CORE_W - gb.SIGNATURE_SEAL_DATE_RIGHT_CHARS * CH - date_w / 2
-        step = gb.mm_to_pt(max(s.diameter_mm for s in seals) + gb.JOINT_SEAL_GAP_MM)
-        centres = [last_centre - (len(organs) - 1 - i) * step for i in range(len(organs))]
+        centres = geo.sealed_name_centres(len(organs), date_w, max(s.diameter_mm for s in seals))
         self.blocks += _blank(gb.SIGNATURE_SEAL_BLANK_LINES_ABOVE)
         runs = []
         for organ, centre in zip(organs, centres):
@@ -334,16 +290,15 @@ class _DocxWriter:
         self.blocks.append(_para("GwSignature", anchors + runs,
                                  _tabs(*[("center", c) for c in centres])))
         self.blocks.append(_para("GwSignature", [_run("\t" + date)],
-                                 _tabs(("center", last_centre))))
+                                 _tabs(("center", centres[-1]))))
 
     def _seal_anchor(self, seal: Seal, centre_x: float):
         """A floating picture behind the text, centred on the name at centre_x; its centre a
         quarter line below the name line's top, so name and date sit below the centre."""
         rid, _image = self.d.part.get_or_add_image(io.BytesIO(seal.png))
         size = emu_mm(seal.diameter_mm)
-        x = emu_mm(gb.pt_to_mm(centre_x) - seal.diameter_mm / 2 + seal.offset_mm[0])
-        y = emu_mm(gb.pt_to_mm(gb.SEAL_CENTRE_ABOVE_NAME_BOTTOM_LINES * P)
-                   - seal.diameter_mm / 2 + seal.offset_mm[1])
+        left, top = geo.seal_box(centre_x, seal.diameter_mm, seal.offset_mm)
+        x, y = emu_mm(gb.pt_to_mm(left)), emu_mm(gb.pt_to_mm(top))
         self._drawing_id += 1
         return el("w:r", None, el("w:drawing", None, _anchor_xml(rid, size, x, y, self._drawing_id)))
 
@@ -386,10 +341,7 @@ class _DocxWriter:
         return el("w:tbl", None, tblpr, grid, *rows)
 
     def _data_table(self, table: Table):
-        columns = len(table.header)
-        weights = [max(text_chars(r[c]) for r in [table.header, *table.rows]) + 2
-                   for c in range(columns)]
-        widths = [CORE_W * w / sum(weights) for w in weights]
+        widths = geo.table_column_widths(table.header, table.rows, text_chars)
         rows = []
         for r, row in enumerate([table.header, *table.rows]):
             cells = [self._cell(w, [_para("GwTable", [_run(text, gb.ROLE_SECRECY if r == 0 else None)])],
@@ -426,12 +378,11 @@ class _DocxWriter:
                       el("w:trHeight", {"w:val": twips(P), "w:hRule": "atLeast"})]),
                   self._cell(CORE_W, [p], v_align="center")) for p in rows]
         # rows are one pitch high unless a long 抄送 list wraps
-        heights = [P * max(1, self._closing_lines(p)) for p in rows]
+        heights = [P * self._closing_lines(p) for p in rows]
         # the 版记 opens its own page; a spacer of exact height pushes the table down so its
         # last line lies on the core's bottom edge (35 mm up). Section bottom alignment or a
         # floating table would say the same, but LibreOffice ignores both for a full-width table
-        rules = gb.mm_to_pt(2 * thick + max(0, len(rows) - 1) * thin)  # borders add height
-        top = CORE_BOTTOM_PT - sum(heights) - rules - gb.mm_to_pt(_CLOSING_SPACER_EXCESS_MM)
+        top = geo.closing_top(sum(heights), len(rows)) - gb.mm_to_pt(_CLOSING_SPACER_EXCESS_MM)
         spacer = _para("GwClosing", (), _spacing(0, top - DOCX_TOP_MARGIN_PT))
         table = self._table([CORE_W], trs, border_set=table_borders)
         return [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
@@ -439,8 +390,7 @@ class _DocxWriter:
     @staticmethod
     def _closing_lines(paragraph) -> int:
         text = "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
-        room = (CORE_W - 2 * gb.CLOSING_SIDE_INDENT_CHARS * CH) / gb.CLOSING_SIZE_PT
-        return int(-(-text_chars(text) // room))
+        return geo.closing_row_lines(text_chars(text))
 
     # --- sections and footers -------------------------------------------------------
     def _footer(self, footer, side: str) -> None:

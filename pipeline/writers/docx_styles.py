@@ -67,8 +67,8 @@ def run_props(role: str, size_pt: float, color: str | None = None, extra=()):
                 val("w:szCs", half_points(size_pt)), *extra]
     if color:
         children.append(val("w:color", color))
-    if size_pt == gb.BODY_SIZE_PT:  # body-size text keeps 28 characters to the line
-        children.append(val("w:spacing", twips(gb.CHAR_CONDENSE_PT)))
+    if gb.tracking_pt(size_pt):  # body-size text keeps 28 characters to the line
+        children.append(val("w:spacing", twips(gb.tracking_pt(size_pt))))
     children.append(el("w:lang", {"w:val": "en-US", "w:eastAsia": "zh-CN"}))
     return ordered("w:rPr", children)
 

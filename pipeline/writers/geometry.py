@@ -1,0 +1,165 @@
+"""Where the standard puts things on the page, in points, for any writer.
+
+The standard measures from ink: the first line's characters 37 mm from the top, the organ
+mark's top 35 mm below the core, the red line 4 mm under the number's ink. Where ink lands
+inside a line box depends on the renderer and the font, so each writer passes an `Ink`
+(measured for LibreOffice in the .docx writer, read from the font files in the PDF writer)
+and gets back the spacings that put the ink where the standard wants it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline import standard as gb
+
+P = gb.LINE_PITCH_PT
+CORE_W = gb.mm_to_pt(gb.CORE_WIDTH_MM)
+CH = gb.EFFECTIVE_CHAR_PT
+PAGE_H = gb.mm_to_pt(gb.PAGE_HEIGHT_MM)
+CORE_TOP = gb.mm_to_pt(gb.MARGIN_TOP_MM)  # page y of the core's top edge (ink of line 1)
+CORE_BOTTOM = PAGE_H - gb.mm_to_pt(gb.MARGIN_BOTTOM_MM)  # page y of line 22's ink bottom
+PAGE_NUMBER_DASH_Y = CORE_BOTTOM + gb.mm_to_pt(gb.PAGE_NUMBER_BELOW_CORE_MM)
+
+
+class Ink(Protocol):
+    def top(self, role: str, size: float, line: float) -> float:
+        """From the top of a line box `line` pt high to its glyphs' ink top."""
+
+    def bottom(self, role: str, size: float, line: float) -> float:
+        """From the top of the line box to the ink bottom."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    ink: Ink
+
+    @property
+    def top_margin(self) -> float:
+        """Page margin that puts line 1's ink at the core's top."""
+        return CORE_TOP - self.ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
+
+    @property
+    def bottom_margin(self) -> float:
+        """What is left under 22 line boxes; half a point of slack absorbs rounding."""
+        return PAGE_H - self.top_margin - gb.LINES_PER_PAGE * P - 0.5
+
+    def organ_mark_before(self, lines_above: int, size: float, line: float) -> float:
+        """Space above the organ mark's line box so its ink top is 35 mm below the core's top;
+        `lines_above` body lines (份号, 密级, 紧急程度) come first."""
+        target = CORE_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_FROM_CORE_MM)
+        line_top = self.top_margin + lines_above * P
+        return max(0.0, target - self.ink.top(gb.ROLE_ORGAN_MARK, size, line) - line_top)
+
+    def doc_number_before(self, mark_size: float, mark_line: float) -> float:
+        """Space between the mark's line box and the number's: two blank body lines between
+        their inks, i.e. the number's ink starts three pitches less one glyph below."""
+        gap = ((gb.ORGAN_MARK_DOCNUMBER_BLANK_LINES + 1) * P
+               - gb.BODY_INK_HEIGHT_EM * gb.BODY_SIZE_PT)
+        below_mark = mark_line - self.ink.bottom(gb.ROLE_ORGAN_MARK, mark_size, mark_line)
+        return max(0.0, gap - below_mark - self.ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P))
+
+    def red_line_gap(self) -> float:
+        """From the bottom of the number's line box to the top of the red line's stroke."""
+        below_ink = P - self.ink.bottom(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
+        return max(0.0, gb.mm_to_pt(gb.RED_LINE_BELOW_DOCNUMBER_MM) - below_ink
+                   - gb.RED_LINE_WIDTH_PT / 2)
+
+
+def closing_top(rows_height: float, rows: int) -> float:
+    """Page y of the 版记's first rule, so that its last rule lies on the core's bottom: the
+    rows, a thick rule above and below them and a thin one between each two."""
+    thick, thin = gb.CLOSING_THICK_LINE_MM, gb.CLOSING_THIN_LINE_MM
+    rules_height = gb.mm_to_pt(2 * thick + max(0, rows - 1) * thin)
+    return CORE_BOTTOM - rows_height - rules_height
+
+
+def closing_row_lines(chars: float) -> int:
+    """Lines a 版记 row takes: 4号 characters between the one-character side indents."""
+    room = (CORE_W - 2 * gb.CLOSING_SIDE_INDENT_CHARS * CH) / gb.CLOSING_SIZE_PT
+    return max(1, int(-(-chars // room)))
+
+
+def table_column_widths(header: list[str], rows: list[list[str]], chars) -> list[float]:
+    """Columns share the core in proportion to their longest cell (plus a character of air);
+    `chars` measures a text in body characters."""
+    weights = [max(chars(r[c]) for r in [header, *rows]) + 2 for c in range(len(header))]
+    return [CORE_W * w / sum(weights) for w in weights]
+
+
+@dataclass(frozen=True)
+class PlainSignature:
+    """Without a seal: distances from the core's right edge to the right ends of the organ
+    name and of the date (GB/T 9704 7.3.5.2)."""
+    name_right: float
+    date_right: float
+
+
+def plain_signature(name_w: float, date_w: float) -> PlainSignature:
+    """Name 2 characters in from the right; date starting 2 characters right of the name's
+    start. A date longer than that allows moves to 2 in and pushes the name left."""
+    right = gb.SIGNATURE_NO_SEAL_RIGHT_CHARS * CH
+    shift = gb.SIGNATURE_DATE_SHIFT_CHARS * CH
+    date_right = right + name_w - shift - date_w
+    if date_right >= right:
+        return PlainSignature(right, date_right)
+    return PlainSignature(right + date_w + shift - name_w, right)
+
+
+def sealed_name_centres(organs: int, date_w: float, seal_mm: float) -> list[float]:
+    """With seals: the last organ's name centred over the date, which ends 4 characters in
+    from the right; other organs to its left, a seal's width plus a gap apart (x from the
+    core's left edge)."""
+    last = CORE_W - gb.SIGNATURE_SEAL_DATE_RIGHT_CHARS * CH - date_w / 2
+    step = gb.mm_to_pt(seal_mm + gb.JOINT_SEAL_GAP_MM)
+    return [last - (organs - 1 - i) * step for i in range(organs)]
+
+
+def seal_box(centre_x: float, diameter_mm: float, offset_mm: tuple[float, float]):
+    """(left, top) of a seal image in pt: left from the core's left edge, top from the top of
+    the name line; the seal's centre a quarter line below that top, so name and date sit
+    below the centre."""
+    d = gb.mm_to_pt(diameter_mm)
+    left = centre_x - d / 2 + gb.mm_to_pt(offset_mm[0])
+    top = gb.SEAL_CENTRE_ABOVE_NAME_BOTTOM_LINES * P - d / 2 + gb.mm_to_pt(offset_mm[1])
+    return left, top
+
+
+@dataclass(frozen=True)
+class SignerLayout:
+    rows: list[list[str]]  # two names to a line
+    label_x: float  # where "签发人：" starts
+    names_x: float  # where the first name starts (later rows align with it)
+    number_x: float  # where the document number starts, on the last row
+
+
+SIGNER_LABEL = "签发人："
+
+
+def signer_layout(signers: list[str], chars) -> SignerLayout:
+    """签发人 on the right, one character in; the number on the left, one character in, on the
+    line of the last signer (GB/T 9704 7.2.4)."""
+    rows = [signers[i:i + 2] for i in range(0, len(signers), 2)]
+    first_w = (chars(SIGNER_LABEL) + chars("　".join(rows[0]))) * CH
+    label_x = CORE_W - gb.SIGNER_INDENT_CHARS * CH - first_w
+    return SignerLayout(rows, label_x, label_x + chars(SIGNER_LABEL) * CH,
+                        gb.SIGNER_INDENT_CHARS * CH)
+
+
+ATTACHMENT_LABEL = "附件："
+
+
+def attachment_note_lines(names: list[str], chars) -> list[tuple[str, float, float]]:
+    """附件说明 lines as (text, first-line x, wrapped-lines x): 2 characters in, wrapped lines
+    aligned with the first character of the name (GB/T 9704 7.3.6)."""
+    indent = gb.PARAGRAPH_INDENT_CHARS * CH
+    label_w = chars(ATTACHMENT_LABEL) * CH
+    if len(names) == 1:
+        return [(ATTACHMENT_LABEL + names[0], indent, indent + label_w)]
+    out = []
+    for i, name in enumerate(names, start=1):
+        number = f"{i}."
+        text = (ATTACHMENT_LABEL if i == 1 else "") + number + name
+        out.append((text, indent if i == 1 else indent + label_w,
+                    indent + label_w + chars(number) * CH))
+    return out
