@@ -5,15 +5,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import AssetError, GongwenError
+from pipeline.fonts import FontBook
 from pipeline.model import Document, Seal
 from pipeline.readers.plan import Plan, as_list, read_plan, to_document
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
 from pipeline.transforms.title import split_title
+from pipeline.writers.atomic import staged
 from pipeline.writers.docx import write_docx
 
-FORMATS = ("docx",)
+FORMATS = ("docx", "pdf")
 PLAN_SUFFIXES = (".yaml", ".yml")
 
 
@@ -53,20 +55,32 @@ def document_from_plan(path: Path) -> tuple[Document, Plan]:
     return resolve_number(doc), plan
 
 
-def build_plan(path: Path, out_dir: Path, formats=FORMATS) -> list[Path]:
-    """Build one plan; returns the files written. Copies (份号) each get their own file."""
+def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | None = None,
+               notes: list[str] | None = None) -> list[Path]:
+    """Build one plan; returns the files written. Copies (份号) each get their own file.
+    Characters the PDF had to set in another font are appended to `notes`. All or nothing:
+    if any file of the plan fails, none is left behind."""
     doc, plan = document_from_plan(path)
     copies = [doc]
     if plan.copies:
         copies = [replace(doc, header=replace(doc.header, copy_number=f"{n:06d}"))
                   for n in range(1, plan.copies + 1)]
-    written = []
-    for copy in copies:
-        stem = Path(path).stem + (f"-{copy.header.copy_number}" if plan.copies else "")
-        if "docx" in formats:
-            written.append(write_docx(copy, Path(out_dir) / f"{stem}.docx"))
-    return written
+    names = []
+    with staged(out_dir) as stage:
+        for copy in copies:
+            stem = Path(path).stem + (f"-{copy.header.copy_number}" if plan.copies else "")
+            if "docx" in formats:
+                names.append(write_docx(copy, stage / f"{stem}.docx").name)
+            if "pdf" in formats:
+                from pipeline.writers.pdf import write_pdf  # WeasyPrint loads only when needed
 
+                fonts = fonts or FontBook()
+                result = write_pdf(copy, stage / f"{stem}.pdf", fonts)
+                names.append(result.path.name)
+                if notes is not None:
+                    notes.extend(f"{Path(path).name}: {sub}" for sub in result.substitutions
+                                 if f"{Path(path).name}: {sub}" not in notes)
+    return [Path(out_dir) / name for name in names]
 
 def plan_files(target: Path) -> list[Path]:
     target = Path(target)

@@ -147,6 +147,14 @@ ROLE_ATTACHMENT_LABEL = "hei"
 ROLE_CLOSING = "fang"
 ROLE_PAGE_NUMBER = "song"
 
+# The same, by element, for reports (`gongwen fonts`).
+ELEMENT_ROLES = {
+    "正文": ROLE_BODY, "标题": ROLE_TITLE, "发文机关标志": ROLE_ORGAN_MARK, "密级": ROLE_SECRECY,
+    "紧急程度": ROLE_URGENCY, "签发人姓名": ROLE_SIGNER_NAMES, "附件标识": ROLE_ATTACHMENT_LABEL,
+    "版记": ROLE_CLOSING, "页码": ROLE_PAGE_NUMBER,
+    **{f"{lvl.style_name}": lvl.font_role for lvl in HEADING_LEVELS},
+}
+
 
 def organ_mark_size_pt(longest_line_chars: int) -> float:
     """Largest mark size that keeps each character within 15 mm and the line within the core."""

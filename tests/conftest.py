@@ -22,7 +22,7 @@ NS = {"w": W[1:-1]}
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("docx")
-    return {name: build_plan(INPUTS / f"{name}.yaml", out)[0] for name in EXAMPLES}
+    return {name: build_plan(INPUTS / f"{name}.yaml", out, ("docx",))[0] for name in EXAMPLES}
 
 
 @pytest.fixture(scope="session")
@@ -68,8 +68,8 @@ def docxs(built) -> dict[str, Docx]:
 
 
 @pytest.fixture(scope="session")
-def rendered(built, tmp_path_factory) -> dict[str, pymupdf.Document]:
-    """Each example converted to PDF by LibreOffice headless, as a reader would see it."""
+def libreoffice(built, tmp_path_factory) -> dict[str, pymupdf.Document]:
+    """Each example's .docx converted to PDF by LibreOffice headless, as a reader sees it."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.fail("LibreOffice is not installed; run the README's setup command first")
@@ -79,3 +79,22 @@ def rendered(built, tmp_path_factory) -> dict[str, pymupdf.Document]:
                     "--convert-to", "pdf", "--outdir", str(out), *map(str, built.values())],
                    check=True, capture_output=True, timeout=300)
     return {name: pymupdf.open(out / f"{name}.pdf") for name in built}
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory) -> dict[str, pymupdf.Document]:
+    """Each example built to PDF by the pipeline's own PDF writer (WeasyPrint)."""
+    out = tmp_path_factory.mktemp("weasyprint")
+    return {name: pymupdf.open(build_plan(INPUTS / f"{name}.yaml", out, ("pdf",))[0])
+            for name in EXAMPLES}
+
+
+RENDERERS = ("libreoffice", "weasyprint")
+
+
+@pytest.fixture(scope="session", params=RENDERERS)
+def rendered(request) -> dict[str, pymupdf.Document]:
+    """The examples as printed pages, once per renderer: the .docx through LibreOffice and the
+    pipeline's PDF. Geometry tests take this fixture, so every rule is measured on both."""
+    return request.getfixturevalue({"libreoffice": "libreoffice", "weasyprint": "pdfs"}[
+        request.param])

@@ -92,6 +92,26 @@ def horizontal_strokes(page: pymupdf.Page) -> list[Stroke]:
                 if r.height < 3 and r.width > 20:
                     out.append(Stroke(r.x0 * MM, (r.y0 + r.y1) / 2 * MM, r.x1 * MM,
                                       (r.y0 + r.y1) / 2 * MM, tuple(color or ()), r.height * MM))
+        out += _ring_strokes(d, color)
+    # a renderer may paint the same border twice; on paper it is one line
+    unique = {(round(s.x0, 2), round(s.y0, 2), round(s.x1, 2), round(s.width, 3)): s for s in out}
+    return list(unique.values())
+
+
+def _ring_strokes(drawing, color) -> list[Stroke]:
+    """A box border filled even-odd between an outer and an inner rectangle (WeasyPrint draws
+    top and bottom borders of equal style this way): its top and bottom edges as strokes."""
+    rects = [item[1] for item in drawing["items"] if item[0] == "re"]
+    if len(rects) != 2 or not drawing.get("fill"):
+        return []
+    outer, inner = sorted(rects, key=lambda r: -r.width * r.height)
+    if not (outer.contains(inner) and outer.width > 20 and outer.height >= 3):
+        return []
+    out = []
+    for y0, y1 in ((outer.y0, inner.y0), (inner.y1, outer.y1)):
+        if y1 - y0 > 0.01:
+            out.append(Stroke(outer.x0 * MM, (y0 + y1) / 2 * MM, outer.x1 * MM, (y0 + y1) / 2 * MM,
+                              tuple(color or ()), (y1 - y0) * MM))
     return out
 
 

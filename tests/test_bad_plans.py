@@ -9,33 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from pipeline.cli import main
-
-GOOD = """\
-organ: 青山镇人民政府
-number: 青政〔2026〕5号
-title: 关于做好春耕生产工作的通知
-to: 各村民委员会
-body: |
-  # 工作要求
-  请各村认真落实。
-signature:
-  date: 2026-03-20
-"""
-
-
-def _plan(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
-
-
-def _build(tmp_path, plan, capsys):
-    out = tmp_path / "out"
-    code = main(["build", str(plan), "-o", str(out)])
-    err = capsys.readouterr().err
-    return code, err, out
-
+from plans import GOOD
+from plans import build as _build
+from plans import write as _plan
 
 def _assert_failed_cleanly(code, err, out):
     assert code == 1
@@ -134,7 +110,7 @@ def test_copies_make_one_file_per_copy_number(tmp_path, capsys):
     code, _, out = _build(tmp_path, plan, capsys)
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "plan-000001.docx", "plan-000002.docx", "plan-000003.docx"]
+        f"plan-00000{n}.{ext}" for n in (1, 2, 3) for ext in ("docx", "pdf")]
 
 
 def test_odd_characters_reach_the_document_intact(tmp_path, capsys):

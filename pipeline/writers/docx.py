@@ -132,24 +132,18 @@ class _DocxWriter:
 
     # --- 版头 -----------------------------------------------------------------------
     def _header(self) -> None:
-        h = self.doc.header
-        lines_used = 0
-        for text, role in ((h.copy_number, gb.ROLE_BODY), (h.secrecy, gb.ROLE_SECRECY),
-                           (h.urgency, gb.ROLE_URGENCY)):
-            if text:
-                self.blocks.append(_para("GwHeaderLine", [_run(text, role)]))
-                lines_used += 1
-        self._organ_mark(lines_used)
+        lines = geo.header_lines(self.doc.header)
+        for text, role, _element in lines:
+            self.blocks.append(_para("GwHeaderLine", [_run(text, role)]))
+        self._organ_mark(len(lines))
         self._doc_number()
 
     def _organ_mark(self, lines_used: int) -> None:
         h = self.doc.header
         names = h.organ_names
         joint = len(names) > 1
-        longest = max(len(n) for n in names) + (len(h.mark_suffix) if h.mark_suffix else 0)
-        size = gb.organ_mark_size_pt(longest)
+        size, line = geo.organ_mark_type(h)
         role = gb.ROLE_ORGAN_MARK
-        line = size * 1.5  # taller than the font's own height, so the renderer does not squeeze it
         before = LAYOUT.organ_mark_before(lines_used, size, line)
         if not joint:
             text = names[0] + h.mark_suffix

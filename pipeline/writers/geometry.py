@@ -163,3 +163,19 @@ def attachment_note_lines(names: list[str], chars) -> list[tuple[str, float, flo
         out.append((text, indent if i == 1 else indent + label_w,
                     indent + label_w + chars(number) * CH))
     return out
+
+
+def header_lines(header) -> list[tuple[str, str, str]]:
+    """The lines above the organ mark, top-down (份号, 密级, 紧急程度), as (text, font role,
+    element); absent ones take no line."""
+    lines = ((header.copy_number, gb.ROLE_BODY, "份号"), (header.secrecy, gb.ROLE_SECRECY, "密级"),
+             (header.urgency, gb.ROLE_URGENCY, "紧急程度"))
+    return [line for line in lines if line[0]]
+
+
+def organ_mark_type(header) -> tuple[float, float]:
+    """(size, line box height) of the organ mark: as large as the longest line allows; the box
+    taller than the font so no renderer squeezes the glyphs."""
+    longest = max(len(n) for n in header.organ_names) + len(header.mark_suffix or "")
+    size = gb.organ_mark_size_pt(longest)
+    return size, size * 1.5

@@ -1,0 +1,428 @@
+"""The HTML writer: lays the document model out as print-ready HTML for WeasyPrint.
+
+Lines are set here (writers.linebreak) with the advance widths of the fonts that will print
+them, so breaking follows Chinese rules and full lines are justified; the jinja2 templates in
+templates/pdf/ only turn the set lines into markup and CSS. Every distance comes from
+writers.geometry and standard, as in the .docx writer.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from pipeline import standard as gb
+from pipeline.fonts import FontBook, FontError, Substitution, advance, covers
+from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Table
+from pipeline.writers import geometry as geo
+from pipeline.writers.linebreak import break_lines
+from pipeline.writers.text_width import text_chars
+
+P, CORE_W, CH = geo.P, geo.CORE_W, geo.CH
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+
+
+class FontInk:
+    """Where ink lands in a WeasyPrint line box, from the metrics of the font that prints."""
+
+    def __init__(self, fonts: FontBook):
+        self.fonts = fonts
+
+    def top(self, role: str, size: float, line: float) -> float:
+        return self.fonts.metrics(role).ink_top_in(size, line)
+
+    def bottom(self, role: str, size: float, line: float) -> float:
+        return self.fonts.metrics(role).ink_bottom_in(size, line)
+
+
+@dataclass
+class Run:
+    text: str
+    family: str = ""  # set when another font draws these characters
+
+
+@dataclass
+class Line:
+    runs: list[Run]
+    x: float = 0.0  # from the paragraph's left edge
+    spacing: float = 0.0  # letter spacing after each character
+    width: float = 0.0  # set width, for centring placed text
+
+
+@dataclass
+class Para:
+    role: str
+    size: float
+    lines: list[Line]
+    line: float = P  # line box height
+    before: float = 0.0
+    align: str = "left"  # left | center | right
+    right: float = 0.0  # right indent (right-aligned lines)
+    color: str = ""
+    keep_next: bool = False
+    kind: str = "para"
+
+
+@dataclass
+class Placed:
+    """A line whose pieces stand at computed x positions (signer, sealed signature)."""
+    pieces: list[tuple[float, Para]]  # (left x, one-line paragraph)
+    line: float = P
+    before: float = 0.0
+    seals: list[dict] = field(default_factory=list)  # {left, top, size, src}
+    kind: str = "placed"
+
+
+@dataclass
+class Rule:
+    gap: float  # above the stroke
+    width: float  # stroke thickness
+    color: str
+    kind: str = "rule"
+
+
+@dataclass
+class JointMark:
+    names: list[Para]
+    suffix: Para | None
+    left: float
+    names_w: float
+    suffix_w: float
+    before: float
+    gap: float
+    kind: str = "joint_mark"
+
+
+@dataclass
+class TableBlock:
+    widths: list[float]
+    rows: list[list[list[Para]]]  # rows → cells → paragraphs; row 0 is the header
+    kind: str = "table"
+
+
+@dataclass
+class Section:
+    blocks: list = field(default_factory=list)
+    break_before: str = ""  # "" | "page" | "left"
+    page: str = ""  # named page (the 版记's page carries no number)
+    before: float = 0.0
+
+
+class _Setter:
+    """Sets text in a role's font: per-character fallback, line breaking, justification."""
+
+    def __init__(self, fonts: FontBook):
+        self.fonts = fonts
+        self.substitutions: list[Substitution] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _face_for(self, role: str, ch: str, where: str):
+        primary = self.fonts.face(role)
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") or covers(primary, ch):
+            return primary, ""
+        face = self.fonts.fallback(role, ch)
+        if face is None:
+            raise FontError(f"{where}: no installed font has '{ch}' (U+{ord(ch):04X}); install "
+                            "a font that covers it (e.g. a full CJK font such as "
+                            "Noto Serif CJK) or replace the character")
+        if (role, ch) not in self._seen:
+            self._seen.add((role, ch))
+            self.substitutions.append(Substitution(ch, role, face.family, where))
+        return face, face.family
+
+    def runs(self, text: str, role: str, where: str) -> list[Run]:
+        out: list[Run] = []
+        for ch in text:
+            _face, family = self._face_for(role, ch, where)
+            if out and out[-1].family == family:
+                out[-1].text += ch
+            else:
+                out.append(Run(ch, family))
+        return out
+
+    def advance_fn(self, role: str, where: str):
+        def adv(ch: str) -> float:
+            face, _ = self._face_for(role, ch, where)
+            width = advance(face, ch)
+            return width if width else (1.0 if text_chars(ch) == 1 else 0.5)
+        return adv
+
+    def width(self, text: str, role: str, size: float, where: str) -> float:
+        adv = self.advance_fn(role, where)
+        tracking = gb.tracking_pt(size)
+        return sum(adv(c) * size + tracking for c in text) - (tracking if text else 0)
+
+    def para(self, text: str, role: str, *, where: str, size: float = gb.BODY_SIZE_PT,
+             first_x: float = 0.0, rest_x: float = 0.0, room: float = CORE_W,
+             justify: bool = True, **kw) -> Para:
+        tracking = gb.tracking_pt(size)
+        lines = []
+        for set_line in break_lines(text, room - first_x, room - rest_x, size, tracking,
+                                    self.advance_fn(role, where)):
+            if not justify:
+                set_line.justified = False
+            lines.append(Line(self.runs(set_line.text, role, where),
+                              first_x if not lines else rest_x,
+                              set_line.spacing(tracking), set_line.width))
+        return Para(role, size, lines, **kw)
+
+    def one_line(self, text: str, role: str, *, where: str, size: float = gb.BODY_SIZE_PT,
+                 **kw) -> Para:
+        """A line that never wraps (names, dates, numbers)."""
+        line = Line(self.runs(text, role, where), 0.0, gb.tracking_pt(size),
+                    self.width(text, role, size, where))
+        return Para(role, size, [line], **kw)
+
+
+class _HtmlLayout:
+    def __init__(self, doc: Document, fonts: FontBook):
+        self.doc = doc
+        self.fonts = fonts
+        self.set = _Setter(fonts)
+        self.layout = geo.Layout(FontInk(fonts))
+        self.sections = [Section()]
+
+    @property
+    def out(self) -> list:
+        return self.sections[-1].blocks
+
+    # --- 版头 -----------------------------------------------------------------------
+    def header(self) -> None:
+        lines = geo.header_lines(self.doc.header)
+        for text, role, where in lines:
+            self.out.append(self.set.one_line(text, role, where=where))
+        self._organ_mark(len(lines))
+        self._doc_number()
+
+    def _organ_mark(self, lines_above: int) -> None:
+        h = self.doc.header
+        names = h.organ_names
+        size, line = geo.organ_mark_type(h)
+        role = gb.ROLE_ORGAN_MARK
+        before = self.layout.organ_mark_before(lines_above, size, line)
+        self._mark = (size, line)
+        kw = dict(where="发文机关标志", size=size, line=line, color=gb.RED)
+        if len(names) == 1:
+            self.out.append(self.set.one_line(names[0] + h.mark_suffix, role, align="center",
+                                              before=before, **kw))
+            return
+        # joint issuance: names stacked and spread to one width, the suffix to their right,
+        # centred on them vertically
+        names_w = max(len(n) for n in names) * size
+        suffix_w = len(h.mark_suffix) * size
+        paras = []
+        for name in names:
+            p = self.set.one_line(name, role, **kw)
+            gaps = max(1, len(name) - 1)
+            p.lines[0].spacing = (names_w - p.lines[0].width) / gaps if len(name) > 1 else 0
+            paras.append(p)
+        suffix = self.set.one_line(h.mark_suffix, role, **kw) if h.mark_suffix else None
+        self.out.append(JointMark(paras, suffix, (CORE_W - names_w - suffix_w) / 2, names_w,
+                                  suffix_w, before, gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)))
+
+    def _doc_number(self) -> None:
+        h = self.doc.header
+        before = self.layout.doc_number_before(*self._mark)
+        if not h.signers:
+            self.out.append(self.set.one_line(h.number, gb.ROLE_BODY, where="发文字号",
+                                              align="center", before=before))
+        else:
+            lay = geo.signer_layout(h.signers, text_chars)
+            for i, row in enumerate(lay.rows):
+                pieces = []
+                names = "　".join(row)
+                if i == 0:
+                    pieces.append((lay.label_x, self.set.one_line(
+                        geo.SIGNER_LABEL, gb.ROLE_SIGNER_LABEL, where="签发人")))
+                pieces.append((lay.names_x, self.set.one_line(names, gb.ROLE_SIGNER_NAMES,
+                                                              where="签发人")))
+                if i == len(lay.rows) - 1 and h.number:
+                    pieces.append((lay.number_x, self.set.one_line(h.number, gb.ROLE_BODY,
+                                                                   where="发文字号")))
+                self.out.append(Placed(pieces, before=before if i == 0 else 0.0))
+        self.out.append(Rule(self.layout.red_line_gap(), gb.RED_LINE_WIDTH_PT, gb.RED))
+
+    # --- 主体 -----------------------------------------------------------------------
+    def _title(self, lines: list[str], before: float, where: str) -> None:
+        out = []
+        for text in lines:
+            p = self.set.para(text, gb.ROLE_TITLE, where=where, size=gb.TITLE_SIZE_PT,
+                              justify=False)
+            out += p.lines
+        self.out.append(Para(gb.ROLE_TITLE, gb.TITLE_SIZE_PT, out, before=before,
+                             align="center", keep_next=True))
+
+    def main(self) -> None:
+        d = self.doc
+        self._title(d.title_lines or [d.title], gb.TITLE_BLANK_LINES_ABOVE * P, "标题")
+        if d.addressees:
+            self.out.append(self.set.para(d.addressees, gb.ROLE_BODY, where="主送机关",
+                                          before=gb.ADDRESSEE_BLANK_LINES_ABOVE * P))
+        self._blocks(d.blocks, "正文")
+        self._attachment_note()
+        self._signature()
+        if d.note:
+            indent = gb.PARAGRAPH_INDENT_CHARS * CH
+            self.out.append(self.set.para(f"（{d.note}）", gb.ROLE_BODY, where="附注",
+                                          first_x=indent))
+        for i, att in enumerate(d.attachments):
+            self._attachment(att, i)
+
+    def _blocks(self, blocks: list[Block], where: str) -> None:
+        indent = gb.PARAGRAPH_INDENT_CHARS * CH
+        levels = {lvl.level: lvl for lvl in gb.HEADING_LEVELS}
+        for n, block in enumerate(blocks, start=1):
+            at = f"{where}第{n}段"
+            if isinstance(block, Heading):
+                self.out.append(self.set.para(block.label + block.text,
+                                              levels[block.level].font_role, where=at,
+                                              first_x=indent, keep_next=True))
+            elif isinstance(block, Paragraph):
+                self.out.append(self.set.para(block.text, gb.ROLE_BODY, where=at,
+                                              first_x=indent))
+            elif isinstance(block, Table):
+                self.out.append(self._table(block, at))
+
+    def _table(self, table: Table, where: str) -> TableBlock:
+        widths = geo.table_column_widths(table.header, table.rows, text_chars)
+        rows = []
+        for r, row in enumerate([table.header, *table.rows]):
+            role = gb.ROLE_SECRECY if r == 0 else gb.ROLE_BODY
+            rows.append([[self.set.para(text, role, where=f"{where}表格第{r + 1}行", room=w,
+                                        align="center", justify=False, line=0.0)]
+                         for w, text in zip(widths, row)])
+        return TableBlock(widths, rows)
+
+    def _attachment_note(self) -> None:
+        names = self.doc.attachment_names
+        before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
+        for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
+            self.out.append(self.set.para(text, gb.ROLE_BODY, where="附件说明", first_x=first_x,
+                                          rest_x=rest_x, before=before if i == 0 else 0.0))
+
+    def _signature(self) -> None:
+        sig = self.doc.signature
+        if not sig:
+            return
+        date_w = text_chars(sig.date) * CH
+        if sig.seals:
+            self._sealed_signature(date_w)
+            return
+        name_w = max(text_chars(n) for n in sig.organs) * CH
+        place = geo.plain_signature(name_w, date_w)
+        for i, organ in enumerate(sig.organs):
+            pad = name_w - text_chars(organ) * CH  # stacked joint names keep one left edge
+            before = gb.SIGNATURE_NO_SEAL_BLANK_LINES_ABOVE * P if i == 0 else 0.0
+            self.out.append(self.set.one_line(organ, gb.ROLE_BODY, where="署名", align="right",
+                                              right=place.name_right + pad, before=before))
+        self.out.append(self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期",
+                                          align="right", right=place.date_right))
+
+    def _sealed_signature(self, date_w: float) -> None:
+        sig = self.doc.signature
+        centres = geo.sealed_name_centres(len(sig.organs), date_w,
+                                          max(s.diameter_mm for s in sig.seals))
+        pieces, seals = [], []
+        for organ, centre, seal in zip(sig.organs, centres, sig.seals):
+            p = self.set.one_line(organ, gb.ROLE_BODY, where="署名")
+            pieces.append((centre - p.lines[0].width / 2, p))
+            left, top = geo.seal_box(centre, seal.diameter_mm, seal.offset_mm)
+            seals.append({"left": left, "top": top, "size": gb.mm_to_pt(seal.diameter_mm),
+                          "src": "data:image/png;base64," + base64.b64encode(seal.png).decode()})
+        self.out.append(Placed(pieces, before=gb.SIGNATURE_SEAL_BLANK_LINES_ABOVE * P,
+                               seals=seals))
+        date = self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期")
+        self.out.append(Placed([(centres[-1] - date.lines[0].width / 2, date)]))
+
+    def _attachment(self, att: Attachment, index: int) -> None:
+        many = len(self.doc.attachments) > 1
+        label = f"附件{index + 1}" if many else "附件"
+        self.sections.append(Section(break_before="page"))
+        self.out.append(self.set.one_line(label, gb.ROLE_ATTACHMENT_LABEL, where=label))
+        self._title(att.title_lines or [att.title], (gb.ATTACHMENT_TITLE_LINE - 2) * P,
+                    f"{label}标题")
+        self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run("")])]))
+        self._blocks(att.blocks, label)
+
+    # --- 版记 ------------------------------------------------------------------------
+    def closing(self) -> None:
+        c = self.doc.closing
+        if not c:
+            return
+        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
+        size = gb.CLOSING_SIZE_PT
+        rows = []
+        if c.copies_to:
+            label = "抄送："
+            lead = text_chars(label) * size
+            rows.append(self.set.para(label + c.copies_to, gb.ROLE_CLOSING, where="抄送", size=size,
+                                      room=CORE_W - side, first_x=side, rest_x=side + lead))
+        if c.printer or c.print_date:
+            row = []
+            if c.printer:
+                row.append((side, self.set.one_line(c.printer, gb.ROLE_CLOSING, where="印发机关",
+                                                    size=size)))
+            if c.print_date:
+                date = self.set.one_line(f"{c.print_date}印发", gb.ROLE_CLOSING,
+                                         where="印发日期", size=size)
+                row.append((CORE_W - side - date.lines[0].width, date))
+            rows.append(Placed(row))
+        heights = [P * (len(r.lines) if isinstance(r, Para) else 1) for r in rows]
+        top = geo.closing_top(sum(heights), len(rows))
+        self.sections.append(Section(rows, break_before="left", page="closing",
+                                     before=top - self.layout.top_margin))
+
+
+def _role_css(fonts: FontBook, extra: dict[str, list[str]]) -> dict[str, str]:
+    """font-family per role: the resolved font, its other installed candidates, then the
+    fallbacks this document needed."""
+    out = {}
+    for role in gb.FONT_ROLES:
+        families = [f.family for f in fonts.faces(role)] + extra.get(role, [])
+        out[role] = ", ".join(f'"{f}"' for f in dict.fromkeys(families))
+    return out
+
+
+_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                          autoescape=jinja2.select_autoescape(("html.j2",), default=False),
+                          undefined=jinja2.StrictUndefined, trim_blocks=True,
+                          lstrip_blocks=True)
+
+
+@dataclass
+class HtmlResult:
+    html: str
+    substitutions: list[Substitution]
+
+
+def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
+    lay = _HtmlLayout(doc, fonts)
+    lay.header()
+    lay.main()
+    lay.closing()
+    extra: dict[str, list[str]] = {}
+    for sub in lay.set.substitutions:
+        extra.setdefault(sub.role, []).append(sub.family)
+    song = fonts.metrics(gb.ROLE_PAGE_NUMBER)
+    number_line = gb.PAGE_NUMBER_SIZE_PT * 1.25
+    dash_in_line = song.baseline(gb.PAGE_NUMBER_SIZE_PT, number_line) \
+        - song.dash_middle * gb.PAGE_NUMBER_SIZE_PT
+    page = {
+        "top": lay.layout.top_margin, "bottom": lay.layout.bottom_margin,
+        "number_line": number_line,
+        # the page-number box starts at the bottom margin's top edge
+        "number_pad": geo.PAGE_NUMBER_DASH_Y - (geo.PAGE_H - lay.layout.bottom_margin)
+        - dash_in_line,
+    }
+    css = _ENV.get_template("print.css.j2").render(gb=gb, geo=geo, page=page,
+                                                   roles=_role_css(fonts, extra))
+    html = _ENV.get_template("document.html.j2").render(
+        doc=doc, sections=lay.sections, css=css, gb=gb,
+        title="".join(doc.title_lines) or doc.title,
+        author="、".join(doc.header.organ_names),
+        created=dt.datetime.now().astimezone().replace(microsecond=0).isoformat())
+    return HtmlResult(html, lay.set.substitutions)
