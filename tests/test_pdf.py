@@ -189,3 +189,45 @@ def test_unknown_font_is_a_clear_error(tmp_path, capsys):
     assert code == 1 and "No Such Font" in err and "gongwen fonts" in err
     code = main(["fonts", "--font", "fangsong=FandolFang"])
     assert code == 1 and "unknown role 'fangsong'" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def standard_font_installed(tmp_path_factory):
+    """A machine where 仿宋_GB2312 is installed: FandolFang's outlines renamed to the standard's
+    family name, in a font folder added to fontconfig through FONTCONFIG_FILE (the machine's
+    own configuration is included, so everything else stays as it is)."""
+    from fontTools.ttLib import TTFont
+
+    from pipeline.fonts import FontBook
+
+    tmp = tmp_path_factory.mktemp("standard-font")
+    font = TTFont(FontBook().face("fang").path)
+    names = font["name"]
+    names.removeNames(platformID=1)  # Mac Roman records cannot hold Chinese
+    for name_id in (1, 4, 16):
+        names.removeNames(nameID=name_id)
+        names.setName("仿宋_GB2312", name_id, 3, 1, 0x804)
+        names.setName("FangSong_GB2312", name_id, 3, 1, 0x409)
+    names.setName("FangSong_GB2312", 6, 3, 1, 0x409)
+    (tmp / "fonts").mkdir()
+    font.save(tmp / "fonts" / "FangSong_GB2312.otf")
+    conf = tmp / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+<dir>{tmp / 'fonts'}</dir><cachedir>{tmp / 'cache'}</cachedir></fontconfig>""")
+    import os
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}, tmp
+
+
+def test_standard_font_preferred_when_installed(standard_font_installed):
+    env, tmp = standard_font_installed
+    report = subprocess.run([sys.executable, "-m", "pipeline", "fonts"], capture_output=True,
+                            text=True, cwd=ROOT, env=env).stdout
+    fang = report.split("\n\n")[0]
+    assert "uses     仿宋_GB2312" in fang and "the standard's font" in fang
+    plan = write_plan(tmp, GOOD)
+    subprocess.run([sys.executable, "-m", "pipeline", "build", str(plan), "-o",
+                    str(tmp / "out"), "--format", "pdf"], check=True, cwd=ROOT, env=env,
+                   capture_output=True)
+    fonts = {f[3].split("+")[-1] for f in pymupdf.open(tmp / "out" / "plan.pdf")[0].get_fonts()}
+    assert "FangSong_GB2312" in fonts
