@@ -10,7 +10,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   # Pango renders for WeasyPrint; harfbuzz-subset keeps font subsetting fast (0.2 s, not 15 s)
   packages=(libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils libharfbuzz-subset0
-            libpango-1.0-0 libpangoft2-1.0-0)
+            libpango-1.0-0 libpangoft2-1.0-0 postgresql)
   missing=()
   for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   fandol=/usr/local/share/fonts/fandol
@@ -32,6 +32,16 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   if ! cmp -s templates/fonts/60-gongwen.conf /etc/fonts/conf.d/60-gongwen.conf; then
     install -m 644 templates/fonts/60-gongwen.conf /etc/fonts/conf.d/60-gongwen.conf
     fc-cache -f >/dev/null
+  fi
+  # a local PostgreSQL for the register (the tests run every register test on it and on
+  # SQLite): start the cluster, let root in by peer authentication, create the test database
+  cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+  if [ -n "$cluster" ]; then
+    pg_ctlcluster $cluster start 2>/dev/null || true
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='root'\"" | grep -q 1 ||
+      su postgres -c "createuser --superuser root"
+    psql -qtAc "SELECT 1 FROM pg_database WHERE datname='gongwen_test'" postgres | grep -q 1 ||
+      createdb gongwen_test
   fi
 else
   echo "setup: not root or no apt-get; install LibreOffice, Pango, fonts-noto-cjk and the Fandol fonts yourself" >&2

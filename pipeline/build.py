@@ -1,6 +1,8 @@
 """Wiring the stages: plan file → document model → transforms → writers → files."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,14 +39,25 @@ def _attach_seals(doc: Document, plan: Plan, src: Located) -> None:
         for p in paths]
 
 
-def resolve_number(doc: Document) -> Document:
-    """The seam for the document-number register: today the plan's literal number is used
-    as it is (validated by the reader); the register will allocate it from doc.key."""
-    return doc
+def number_document(doc: Document, db: str | None, file: str = "") -> str:
+    """For number: auto, the number bound to the document's key in the register (allocated
+    on the first build, the same on every rebuild). Returns a line for the user, or ""."""
+    if not doc.number_code:
+        return ""
+    from pipeline.registry import Register
+
+    found = re.search(r"(\d{4})年", doc.signature.date if doc.signature else "")
+    year = int(found.group(1)) if found else dt.date.today().year
+    with Register(db) as register:
+        entry, new = register.allocate(doc.number_code, doc.key, year,
+                                       title="".join(doc.title_lines) or doc.title, file=file)
+    doc.header.number = entry.number
+    return f"number {entry.number} " + ("allocated" if new else "kept (already bound to this "
+                                                                  "document)")
 
 
-def document_from_plan(path: Path) -> tuple[Document, Plan]:
-    plan, src = read_plan(path)
+def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, Plan]:
+    plan, src = read_plan(path, row)
     doc = to_document(plan, src)
     number_headings(doc.blocks)
     for att in doc.attachments:
@@ -52,35 +65,47 @@ def document_from_plan(path: Path) -> tuple[Document, Plan]:
         att.title_lines = split_title(att.title, keep=tuple(doc.header.organ_names))
     doc.title_lines = split_title(doc.title, keep=tuple(doc.header.organ_names))
     _attach_seals(doc, plan, src)
-    return resolve_number(doc), plan
+    return doc, plan
 
 
 def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | None = None,
-               notes: list[str] | None = None) -> list[Path]:
+               notes: list[str] | None = None, db: str | None = None) -> list[Path]:
     """Build one plan; returns the files written. Copies (份号) each get their own file.
-    Characters the PDF had to set in another font are appended to `notes`. All or nothing:
-    if any file of the plan fails, none is left behind."""
+    Characters the PDF had to set in another font, and the number the register gave, are
+    appended to `notes`."""
     doc, plan = document_from_plan(path)
+    told = number_document(doc, db, str(Path(out_dir) / Path(path).stem))
+    if told and notes is not None:
+        notes.append(f"{Path(path).name}: {told}")
+    return write_document(doc, plan, Path(path).stem, out_dir, formats, fonts, notes)
+
+
+def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=FORMATS,
+                   fonts: FontBook | None = None, notes: list[str] | None = None) -> list[Path]:
+    """Write a finished document in each format. All or nothing: if any file fails, none of
+    this document's files is left behind."""
     copies = [doc]
     if plan.copies:
         copies = [replace(doc, header=replace(doc.header, copy_number=f"{n:06d}"))
                   for n in range(1, plan.copies + 1)]
+    source = doc.source.name if doc.source else stem
     names = []
     with staged(out_dir) as stage:
         for copy in copies:
-            stem = Path(path).stem + (f"-{copy.header.copy_number}" if plan.copies else "")
+            name = stem + (f"-{copy.header.copy_number}" if plan.copies else "")
             if "docx" in formats:
-                names.append(write_docx(copy, stage / f"{stem}.docx").name)
+                names.append(write_docx(copy, stage / f"{name}.docx").name)
             if "pdf" in formats:
                 from pipeline.writers.pdf import write_pdf  # WeasyPrint loads only when needed
 
                 fonts = fonts or FontBook()
-                result = write_pdf(copy, stage / f"{stem}.pdf", fonts)
+                result = write_pdf(copy, stage / f"{name}.pdf", fonts)
                 names.append(result.path.name)
                 if notes is not None:
-                    notes.extend(f"{Path(path).name}: {sub}" for sub in result.substitutions
-                                 if f"{Path(path).name}: {sub}" not in notes)
+                    notes.extend(f"{source}: {sub}" for sub in result.substitutions
+                                 if f"{source}: {sub}" not in notes)
     return [Path(out_dir) / name for name in names]
+
 
 def plan_files(target: Path) -> list[Path]:
     target = Path(target)

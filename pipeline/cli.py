@@ -17,6 +17,54 @@ def _font_option(parser: argparse.ArgumentParser) -> None:
                              "xiaobiaosong); repeatable; default from GONGWEN_FONTS")
 
 
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL",
+                        help="the number register: sqlite:///path/register.db or "
+                             "postgresql://user@host/db (default: $GONGWEN_DB, else "
+                             "sqlite:///register.db in the current folder)")
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, default=Path("outputs"),
+                        help="folder for the documents (default: outputs/)")
+    parser.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="all",
+                        help="what to write (default: all = .docx and .pdf)")
+    _font_option(parser)
+    _db_option(parser)
+
+
+def _number_parser(sub) -> None:
+    number = sub.add_parser("number", help="the document-number register (发文登记)")
+    cmds = number.add_subparsers(dest="action", required=True)
+    nxt = cmds.add_parser("next", help="show the next number for a code; allocates nothing")
+    nxt.add_argument("code", help="organ code (机关代字), e.g. 五委发")
+    nxt.add_argument("--year", type=int, help="default: this year")
+    alloc = cmds.add_parser("allocate", help="allocate a number for a document key (or return "
+                                             "the one already bound to it)")
+    alloc.add_argument("code")
+    alloc.add_argument("--key", required=True, help="the document's key, e.g. 2026-党建意见")
+    alloc.add_argument("--year", type=int)
+    alloc.add_argument("--title", default="")
+    alloc.add_argument("--file", default="")
+    lst = cmds.add_parser("list", help="the register as a table, CSV or XLSX")
+    lst.add_argument("--code")
+    lst.add_argument("--year", type=int)
+    lst.add_argument("--status", choices=("issued", "void"))
+    lst.add_argument("--format", choices=("table", "csv", "xlsx"), default="table")
+    lst.add_argument("-o", "--output", type=Path, help="file for csv/xlsx (default: "
+                                                       "register.csv / register.xlsx)")
+    void = cmds.add_parser("void", help="void a number (it is never issued again)")
+    void.add_argument("number", help="e.g. 五委发〔2026〕7号")
+    void.add_argument("--reason", required=True)
+    imp = cmds.add_parser("import", help="continue from an existing register (CSV/XLSX "
+                                         "发文登记簿); nothing is imported if any row is wrong")
+    imp.add_argument("path", type=Path)
+    for p in (nxt, alloc, lst, void, imp):
+        _db_option(p)
+    for p in (alloc, void, imp):
+        p.add_argument("--by", help="who makes the change (default: the user name)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongwen",
                                      description="GB/T 9704-2012 official documents from plans.")
@@ -24,11 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="build plan files (or every plan in a folder)")
     build.add_argument("paths", nargs="+", type=Path, help="plan .yaml files or folders")
-    build.add_argument("-o", "--output", type=Path, default=Path("outputs"),
-                       help="folder for the documents (default: outputs/)")
-    build.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="all",
-                       help="what to write (default: all = .docx and .pdf)")
-    _font_option(build)
+    _output_options(build)
+    batch = sub.add_parser("batch", help="one numbered circular per row of a table")
+    batch.add_argument("plan", type=Path, help="the plan; {{ row.列名 }} takes a row's value")
+    batch.add_argument("--rows", type=Path, required=True, help="CSV or XLSX, header on row 1")
+    batch.add_argument("--key-column", help="the column that identifies a row (default: the "
+                                            "first); a row keeps its number by this key")
+    batch.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+    _output_options(batch)
+    _number_parser(sub)
     fonts = sub.add_parser("fonts", help="which font serves each role, and what is missing")
     _font_option(fonts)
     return parser
@@ -50,7 +102,7 @@ def _build(args) -> int:
         for plan in plan_files(target):
             notes: list[str] = []
             try:
-                for path in build_plan(plan, args.output, formats, fonts, notes):
+                for path in build_plan(plan, args.output, formats, fonts, notes, args.db):
                     print(f"wrote {path}")
             except GongwenError as exc:
                 failures += 1
@@ -58,6 +110,66 @@ def _build(args) -> int:
             for note in notes:
                 print(f"note: {note}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _batch(args) -> int:
+    from pipeline.batch import run_batch
+
+    formats = FORMAT_CHOICES[args.format]
+    fonts = _fontbook(args) if "pdf" in formats else None
+    notes: list[str] = []
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            print(f"\r{done}/{total} rows", end="" if done < total else "\n", file=sys.stderr)
+
+    try:
+        manifest, rows, built = run_batch(args.plan, args.rows, args.output, formats=formats,
+                                          fonts=fonts, db=args.db, key_column=args.key_column,
+                                          sheet=args.sheet, notes=notes, progress=progress)
+    finally:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    for row in rows:
+        print(f"row {row.row}\t{row.number}\t{', '.join(row.files)}")
+    print(f"{built} built, {len(rows) - built} unchanged; manifest {manifest}")
+    return 0
+
+
+def _number(args) -> int:
+    import datetime as dt
+
+    from pipeline import registerbook
+    from pipeline.registry import Register
+
+    year = getattr(args, "year", None) or dt.date.today().year
+    with Register(args.db) as register:
+        if args.action == "next":
+            print(register.peek(args.code, year))
+        elif args.action == "allocate":
+            entry, new = register.allocate(args.code, args.key, year, title=args.title,
+                                           file=args.file, by=args.by)
+            print(entry.number)
+            if not new:
+                print(f"(already bound to key {entry.doc_key} since {entry.issued_at})",
+                      file=sys.stderr)
+        elif args.action == "list":
+            entries = register.entries(args.code, args.year, args.status)
+            if args.format == "table":
+                print(registerbook.table(entries))
+            else:
+                path = args.output or Path(f"register.{args.format}")
+                if path.suffix.lower() != f".{args.format}":
+                    path = path.with_suffix(f".{args.format}")
+                print(f"wrote {registerbook.export(entries, path)} ({len(entries)} numbers)")
+        elif args.action == "void":
+            entry = register.void(args.number, args.reason, by=args.by)
+            print(f"{entry.number} voided: {entry.void_reason}")
+        elif args.action == "import":
+            entries = registerbook.import_book(register, args.path, by=args.by)
+            print(f"imported {len(entries)} numbers from {args.path}")
+    return 0
 
 
 def _fonts(args) -> int:
@@ -71,7 +183,8 @@ def _fonts(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"build": _build, "fonts": _fonts}[args.command](args)
+        return {"build": _build, "batch": _batch, "number": _number,
+                "fonts": _fonts}[args.command](args)
     except GongwenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

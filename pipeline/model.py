@@ -87,4 +87,5 @@ class Document:
     closing: Closing = field(default_factory=Closing)
     kind: str = ""  # 文种 (意见, 通知, 报告 ...)
     key: str = ""  # the document's key for the number register
+    number_code: str = ""  # set when the register is to allocate the number (number: auto)
     source: Path | None = None  # the plan it came from, for messages and metadata

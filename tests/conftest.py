@@ -1,8 +1,10 @@
 """Shared fixtures: the examples in inputs/ built once, and their LibreOffice renderings."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -10,9 +12,12 @@ import pymupdf
 import pytest
 from lxml import etree
 
-from pipeline.build import build_plan, document_from_plan
+from pipeline.build import build_plan, document_from_plan, number_document
 
 ROOT = Path(__file__).resolve().parent.parent
+# plans with number: auto take their numbers from a register; the tests' register lives in a
+# temporary folder, never in the working copy
+os.environ.setdefault("GONGWEN_DB", f"sqlite:///{tempfile.mkdtemp(prefix='gongwen-test-')}/register.db")
 INPUTS = ROOT / "inputs"
 EXAMPLES = sorted(p.stem for p in INPUTS.glob("*.yaml"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -27,7 +32,12 @@ def built(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def models():
-    return {name: document_from_plan(INPUTS / f"{name}.yaml")[0] for name in EXAMPLES}
+    """The examples' document models as the build makes them (numbers from the register)."""
+    out = {}
+    for name in EXAMPLES:
+        out[name] = document_from_plan(INPUTS / f"{name}.yaml")[0]
+        number_document(out[name], None)
+    return out
 
 
 class Docx:

@@ -88,7 +88,8 @@ class Plan(_Strict):
     urgency: Optional[Text] = None  # 紧急程度
     organ: OneOrMany  # 发文机关
     mark_suffix: Text = "文件"
-    number: Optional[Text] = None  # 发文字号
+    number: Optional[Text] = None  # 发文字号, or "auto" to take the next from the register
+    number_code: Optional[Text] = None  # 机关代字 for number: auto, e.g. 青政
     signers: Optional[OneOrMany] = None  # 签发人
     title: Text
     to: Optional[Text] = None  # 主送机关
@@ -133,8 +134,7 @@ class Plan(_Strict):
         if value is None:
             return None
         if value.strip().lower() == "auto":
-            raise ValueError("'auto' needs the document-number register, which is not "
-                             "available yet; write the number, e.g. 某委发〔2026〕7号")
+            return "auto"
         return check_doc_number(value)
 
     @field_validator("title")
@@ -155,6 +155,9 @@ class Plan(_Strict):
     def _copies(self):
         if self.copies and self.copy_number:
             raise ValueError("give either copy_number (one copy) or copies (how many), not both")
+        if self.number == "auto" and not self.number_code:
+            raise ValueError("number: auto needs number_code, the organ code (机关代字) the "
+                             "register numbers under, e.g. number_code: 青政")
         return self
 
 
@@ -223,7 +226,8 @@ def _plan_error(exc: ValidationError, src: Located) -> PlanError:
     return PlanError(message, file=src.file, line=src.line_of(loc), field=dotted(loc))
 
 
-def read_plan(path: Path) -> tuple[Plan, Located]:
+def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
+    """Read and validate a plan; `row` (one row of a batch) fills {{ row.列名 }}."""
     src = load_located(path)
     params = src.data.get("params") or {}
     if not isinstance(params, dict):
@@ -233,7 +237,8 @@ def read_plan(path: Path) -> tuple[Plan, Located]:
     def fail(at: tuple, message: str):
         raise PlanError(message, file=src.file, line=src.line_of(at), field=dotted(at))
 
-    data = {k: (v if k == "params" else fill_tree(v, {"params": params}, fail, (k,)))
+    context = {"params": params, **({"row": row} if row is not None else {})}
+    data = {k: (v if k == "params" else fill_tree(v, context, fail, (k,)))
             for k, v in src.data.items()}
     try:
         return Plan.model_validate(data), src
@@ -255,7 +260,7 @@ def to_document(plan: Plan, src: Located) -> model.Document:
         copy_number=plan.copy_number or "",
         secrecy=plan.secrecy or "",
         urgency=plan.urgency or "",
-        number=plan.number or "",
+        number="" if plan.number == "auto" else plan.number or "",
         signers=as_list(plan.signers),
     )
     addressees = (plan.to or "").rstrip(":：")
@@ -266,7 +271,8 @@ def to_document(plan: Plan, src: Located) -> model.Document:
         blocks=parse_body(plan.body, file=src.file, first_line=_body_start(src, ("body",))),
         note=(plan.note or "").strip("()（） "),
         kind=plan.kind or "",
-        key=plan.id or src.file.stem,
+        key=plan.id or f"plan:{src.file.resolve()}",
+        number_code=plan.number_code if plan.number == "auto" else "",
         source=src.file,
     )
     for i, att in enumerate(plan.attachments):

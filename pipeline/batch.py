@@ -1,0 +1,154 @@
+"""One plan × a table of rows → one numbered circular per row, and a manifest.
+
+Each row's document key is the plan's key plus the row's key (the key column, by default the
+first), so the register binds one number to each row: a re-run, or a run after a crash,
+finds the numbers already given and builds only the rows whose output is missing or whose
+plan or row changed (a fingerprint of both is kept in the manifest).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.build import FORMATS, document_from_plan, number_document, write_document
+from pipeline.errors import GongwenError
+from pipeline.fonts import FontBook
+from pipeline.registerbook import safe_cell
+from pipeline.writers.atomic import atomic_path
+
+MANIFEST_HEADERS = ["行号", "键", "发文字号", "文件", "指纹", "SHA-256"]
+
+
+class RowsError(GongwenError):
+    """The rows file cannot be used as it is."""
+
+
+def read_rows(path: Path, sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, {column: text}) for every non-blank row; the header is row 1."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise RowsError(f"'{path}' does not exist")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, sheet_name=sheet or 0)
+        else:
+            raw = path.read_bytes()
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    text = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise RowsError(f"{path}: not UTF-8 or GB18030 text; save it as CSV UTF-8")
+            frame = pd.read_csv(io.StringIO(text), dtype=str, skip_blank_lines=False)
+    except (ValueError, OSError) as exc:
+        raise RowsError(f"{path}: cannot read the rows ({exc})") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    rows = []
+    for i, record in enumerate(frame.fillna("").to_dict("records")):
+        values = {k: str(v).strip() for k, v in record.items()}
+        if any(values.values()):
+            rows.append((i + 2, values))
+    if not rows:
+        raise RowsError(f"{path}: no rows under the header")
+    return rows
+
+
+def _safe_name(text: str) -> str:
+    """A file-name part from row text: no path separators, control or reserved characters,
+    no leading dot or formula sign; still readable Chinese."""
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" ._=+-@")
+    return text[:60] or "row"
+
+
+@dataclass
+class BatchRow:
+    row: int
+    key: str
+    number: str
+    files: list[str]
+    fingerprint: str
+    sha256: str
+
+
+def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {r["键"]: r for r in csv.DictReader(f)}
+
+
+def _write_manifest(path: Path, done: list[BatchRow]) -> None:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(MANIFEST_HEADERS)
+        for r in sorted(done, key=lambda r: r.row):
+            out.writerow([r.row, safe_cell(r.key), r.number, safe_cell(";".join(r.files)),
+                          r.fingerprint, r.sha256])
+
+
+def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMATS,
+              fonts: FontBook | None = None, db: str | None = None,
+              key_column: str | None = None, sheet=None, notes: list[str] | None = None,
+              progress=None) -> tuple[Path, list[BatchRow], int]:
+    """Build one circular per row. Returns (manifest path, rows, how many were built now)."""
+    plan_path, out_dir = Path(plan_path), Path(out_dir)
+    rows = read_rows(rows_path, sheet)
+    columns = list(rows[0][1])
+    key_column = key_column or columns[0]
+    if key_column not in columns:
+        raise RowsError(f"{rows_path}: no column '{key_column}' (columns: {', '.join(columns)})")
+    problems, seen = [], {}
+    for number, values in rows:
+        key = values.get(key_column, "")
+        if not key:
+            problems.append(f"{Path(rows_path).name} row {number}, {key_column}: empty; every "
+                            "row needs a key")
+        elif key in seen:
+            problems.append(f"{Path(rows_path).name} row {number}, {key_column}: '{key}' also "
+                            f"on row {seen[key]}; keys must be unique")
+        seen.setdefault(key, number)
+    if problems:
+        raise RowsError(f"{len(problems)} problem(s) in the rows; nothing was built:\n  "
+                        + "\n  ".join(problems))
+    plan_bytes = plan_path.read_bytes()
+    manifest_path = out_dir / f"{plan_path.stem}-manifest.csv"
+    previous = _read_manifest(manifest_path)
+    done: list[BatchRow] = []
+    built = 0
+    for n, (row_number, values) in enumerate(rows, start=1):
+        row_key = values[key_column]
+        fingerprint = hashlib.sha256(json.dumps(
+            [__version__, plan_bytes.hex(), values, list(formats)], ensure_ascii=False,
+            sort_keys=True).encode()).hexdigest()[:16]
+        doc, plan = document_from_plan(plan_path, values)
+        doc.key = f"{doc.key}#{row_key}"
+        stem = f"{plan_path.stem}-{_safe_name(row_key)}"
+        number_document(doc, db, str(out_dir / stem))
+        old = previous.get(row_key)
+        files = [f"{stem}.{ext}" for ext in formats]
+        if (old and old["指纹"] == fingerprint and old["发文字号"] == doc.header.number
+                and all((out_dir / f).exists() for f in files)):
+            paths = [out_dir / f for f in files]
+        else:
+            paths = write_document(doc, plan, stem, out_dir, formats, fonts, notes)
+            built += 1
+        digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
+        done.append(BatchRow(row_number, row_key, doc.header.number, [p.name for p in paths],
+                             fingerprint, digest))
+        _write_manifest(manifest_path, done + [BatchRow(
+            int(r["行号"]), k, r["发文字号"], r["文件"].split(";"), r["指纹"], r["SHA-256"])
+            for k, r in previous.items() if k not in {d.key for d in done}
+            and k in seen])
+        if progress:
+            progress(n, len(rows))
+    return manifest_path, done, built
