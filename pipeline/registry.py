@@ -138,7 +138,9 @@ class Register:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # autocommit off by hand: transactions are begun explicitly below
-            self.conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            # another clerk's allocation holds the lock for milliseconds; wait for it
+            timeout = float(os.environ.get("GONGWEN_DB_TIMEOUT", "60"))
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.DatabaseError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,8 +15,9 @@ def atomic_path(target: Path):
     on any error it is removed, so no half-written file is ever left under the real name."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix + ".part",
-                               dir=target.parent)
+    sweep_stale(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.",
+                               suffix=target.suffix + ".part", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -33,10 +35,46 @@ def staged(out_dir: Path):
     plan whose second file fails leaves neither file behind."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".staging.", dir=out_dir))
+    sweep_stale(out_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f".staging.{os.getpid()}.", dir=out_dir))
     try:
         yield stage
         for item in sorted(stage.iterdir()):
             os.replace(item, out_dir / item.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+_LEFTOVERS = (re.compile(r"^\.staging\.(\d+)\.[^.]+$"),  # staged()
+              re.compile(r"^\..+\.(\d+)\.[a-z0-9_]{8}\..*\.part$"))  # atomic_path()
+
+
+def sweep_stale(folder: Path) -> None:
+    """Remove temporary files and staging folders of processes that no longer run (a build
+    killed with kill -9 cannot clean up after itself). Their names carry the writer's pid."""
+    try:
+        names = [p for p in Path(folder).iterdir() if p.name.startswith(".")]
+    except FileNotFoundError:
+        return
+    for path in names:
+        m = next((m for m in (p.match(path.name) for p in _LEFTOVERS) if m), None)
+        if not m:
+            continue
+        pid = int(m.group(1))
+        if pid == os.getpid() or _alive(pid):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
