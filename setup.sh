@@ -50,5 +50,12 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 
 if [ "${1:-}" != "--no-demo" ]; then
+  # every plan in inputs/; the notice with number: auto takes its number from the register
+  # (register.db here), and building it again keeps that number
   python3 -m pipeline build inputs -o outputs
+  python3 -m pipeline build inputs/implementation-plan-notice.yaml -o outputs
+  # one circular per village, consecutive numbers, a manifest
+  python3 -m pipeline batch inputs/batch/village-notice.yaml --rows inputs/batch/villages.csv \
+    -o outputs/villages
+  python3 -m pipeline number list
 fi
