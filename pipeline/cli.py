@@ -65,6 +65,12 @@ def _number_parser(sub) -> None:
         p.add_argument("--by", help="who makes the change (default: the user name)")
 
 
+def _import_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--simplify", action="store_true",
+                        help="convert traditional characters to simplified (OpenCC)")
+    parser.add_argument("--organ", help="the issuing organ, when the draft does not say")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongwen",
                                      description="GB/T 9704-2012 official documents from plans.")
@@ -81,6 +87,21 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--sheet", help="XLSX sheet name (default: the first)")
     _output_options(batch)
     _number_parser(sub)
+    imp = sub.add_parser("import", help="a text/Markdown/.docx draft → a plan file to edit "
+                                        "and build; lists every change it made")
+    imp.add_argument("draft", type=Path)
+    imp.add_argument("-o", "--output", type=Path, help="the plan file to write (default: the "
+                                                       "draft's name with .yaml, in inputs/)")
+    _import_options(imp)
+    fmt = sub.add_parser("format", help="import a draft or a messy .docx and build it to the "
+                                        "standard in one step")
+    fmt.add_argument("draft", type=Path)
+    fmt.add_argument("-o", "--output", type=Path, required=True,
+                     help="the .docx to write (the .pdf and the plan go beside it)")
+    fmt.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="all")
+    _import_options(fmt)
+    _font_option(fmt)
+    _db_option(fmt)
     fonts = sub.add_parser("fonts", help="which font serves each role, and what is missing")
     _font_option(fonts)
     return parser
@@ -172,6 +193,60 @@ def _number(args) -> int:
     return 0
 
 
+def _import_drafts(args):
+    from pipeline.readers.importer import import_draft
+
+    drafts = import_draft(args.draft, simplify=args.simplify)
+    for draft in drafts:
+        if args.organ:
+            draft.organs = [args.organ]
+    return drafts
+
+
+def _plan_paths(target: Path, count: int) -> list[Path]:
+    if count == 1:
+        return [target]
+    return [target.with_name(f"{target.stem}-{i}{target.suffix}") for i in range(1, count + 1)]
+
+
+def _report(draft, path) -> None:
+    print(f"{path}: {draft.title}")
+    for change in draft.changes:
+        print(f"  {change}")
+
+
+def _import(args) -> int:
+    from pipeline.writers.plan_yaml import write_plan
+
+    drafts = _import_drafts(args)
+    target = args.output or Path("inputs") / f"{args.draft.stem}.yaml"
+    if len(drafts) > 1:
+        print(f"{args.draft} holds {len(drafts)} documents; one plan each:")
+    for draft, path in zip(drafts, _plan_paths(target, len(drafts))):
+        write_plan(draft, args.draft, path)
+        _report(draft, path)
+    return 0
+
+
+def _format(args) -> int:
+    from pipeline.build import build_plan
+    from pipeline.writers.plan_yaml import write_plan
+
+    drafts = _import_drafts(args)
+    formats = FORMAT_CHOICES[args.format]
+    fonts = _fontbook(args) if "pdf" in formats else None
+    out = args.output.with_suffix(".docx")
+    for draft, docx_path in zip(drafts, _plan_paths(out, len(drafts))):
+        plan = write_plan(draft, args.draft, docx_path.with_suffix(".yaml"))
+        _report(draft, plan)
+        notes: list[str] = []
+        for path in build_plan(plan, docx_path.parent, formats, fonts, notes, args.db):
+            print(f"wrote {path}")
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
 def _fonts(args) -> int:
     from pipeline.fontreport import font_report
 
@@ -183,11 +258,14 @@ def _fonts(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"build": _build, "batch": _batch, "number": _number,
-                "fonts": _fonts}[args.command](args)
+        return {"build": _build, "batch": _batch, "number": _number, "import": _import,
+                "format": _format, "fonts": _fonts}[args.command](args)
     except GongwenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into head/less that closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; no partial files were left", file=sys.stderr)
         return 130

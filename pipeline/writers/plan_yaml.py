@@ -1,0 +1,88 @@
+"""An imported draft written as a plan file a clerk can read, edit and build."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from pipeline.readers.draft import Draft
+from pipeline.writers.atomic import atomic_path
+
+PLACEHOLDER_ORGAN = "（请填写发文机关）"
+
+
+class _Literal(str):
+    """A multi-line string dumped as a | block, as a clerk would type it."""
+
+
+def _literal(dumper, data):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Literal, _literal)
+
+
+def plan_data(draft: Draft) -> dict:
+    plan: dict = {}
+    if draft.kind:
+        plan["kind"] = draft.kind
+    organs = draft.organs or [PLACEHOLDER_ORGAN]
+    plan["organ"] = organs[0] if len(organs) == 1 else organs
+    if draft.secrecy:
+        plan["secrecy"] = draft.secrecy
+    if draft.urgency:
+        plan["urgency"] = draft.urgency
+    if draft.number:
+        plan["number"] = draft.number
+    if draft.signers:
+        plan["signers"] = draft.signers
+    plan["title"] = draft.title
+    if draft.addressee:
+        plan["to"] = draft.addressee
+    plan["body"] = _Literal("\n".join(draft.body) + "\n")
+    names = draft.attachments or list(draft.attachment_bodies)
+    if names:
+        plan["attachments"] = []
+        for name in names:
+            item = {"title": name}
+            if draft.attachment_bodies.get(name):
+                item["body"] = _Literal("\n".join(draft.attachment_bodies[name]) + "\n")
+            plan["attachments"].append(item)
+    if draft.date:
+        signature = {"date": draft.date}
+        if draft.signature_organs and draft.signature_organs != organs:
+            signature["organ"] = (draft.signature_organs[0] if len(draft.signature_organs) == 1
+                                  else draft.signature_organs)
+        plan["signature"] = signature
+    if draft.note:
+        plan["note"] = draft.note
+    if draft.copies_to or draft.printer:
+        closing = {}
+        if draft.copies_to:
+            closing["cc"] = draft.copies_to
+        if draft.printer:
+            closing["printer"] = draft.printer
+            closing["date"] = draft.print_date
+        plan["closing"] = closing
+    return plan
+
+
+def plan_text(draft: Draft, source: Path) -> str:
+    head = [f"# Imported from {Path(source).name} by gongwen import on "
+            f"{dt.date.today().isoformat()}.",
+            "# What the import changed or left out (line numbers of the source):"]
+    head += [f"#   {change}" for change in draft.changes] or ["#   nothing"]
+    body = yaml.dump(plan_data(draft), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=1000)
+    return "\n".join(head) + "\n" + body
+
+
+def write_plan(draft: Draft, source: Path, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        tmp.write_text(plan_text(draft, source), encoding="utf-8")
+    return path

@@ -1,0 +1,208 @@
+"""Importing drafts: the real pasted samples in ../shared/samples/drafts/, Markdown, .docx."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import EXAMPLES, INPUTS, ROOT
+from pipeline.build import build_plan
+from pipeline.cli import main
+from pipeline.readers.draft import MARKDOWN_HEADING, _heading, read_text, text_lines
+from pipeline.readers.importer import import_draft
+from pipeline.writers.plan_yaml import plan_text
+
+DRAFTS = ROOT.parent / "shared" / "samples" / "drafts"
+OPINION = DRAFTS / "002_b51ad23939c99859.txt"  # traditional characters, website furniture
+PLAN = DRAFTS / "003_ca3e938b7bc7d59d.txt"  # download-site furniture, (一) and 1、 numbering
+
+
+def _left_out(draft) -> dict[int, str]:
+    return {c.line: c.what for c in draft.changes if c.kind == "left out"}
+
+
+def _repairs(draft) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for c in draft.changes:
+        if c.kind == "repaired":
+            out.setdefault(c.line, []).append(c.what)
+    return out
+
+
+def _nothing_dropped_silently(source: Path, draft, simplify: bool) -> None:
+    """Every non-empty source line is either listed as left out or found in the plan."""
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert if simplify else (lambda t: t)
+    plan = plan_text(draft, source)
+    plan_chars = re.sub(r"[^\u4e00-\u9fff]", "", plan)
+    left_out = _left_out(draft)
+    for line in text_lines(read_text(source)):
+        if not line.text.strip() or line.line in left_out:
+            continue
+        text = convert(line.text)
+        heading = _heading(text.strip())
+        if heading:  # heading numbers are generated anew, so compare the words only
+            text = heading[2]
+        chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
+        sample = chars[2:12] if len(chars) > 12 else chars
+        assert sample in plan_chars, f"line {line.line} vanished without a word: {line.text[:30]}"
+
+
+def test_traditional_opinion_with_website_furniture():
+    (draft,) = import_draft(OPINION, simplify=True)
+    assert draft.title == "镇委四争一树工作意见"
+    assert draft.kind == "工作意见"
+    assert draft.headings() == {1: 4, 2: 0, 3: 0, 4: 0}
+    left = _left_out(draft)
+    assert "date/source line" in left[3] and "导语" in left[5] and "title repeated" in left[7]
+    repairs = _repairs(draft)
+    for line in (21, 23, 25, 33, 43, 49, 51, 53, 55):  # 1、 at level 3 → 1.
+        assert any("1、 → 1." in r or f"{n}、 → {n}." in r for r in repairs[line]
+                   for n in range(1, 6)), line
+    assert any("traditional → simplified" in r for r in repairs[9])
+    assert any("half-width" in r for r in repairs[9])
+    body = "\n".join(draft.body)
+    assert "各党支部（总支）" in body and "(" not in body and "," not in body
+    assert "1.调查摸底。" in body  # run-in heading kept in its paragraph, number repaired
+    _nothing_dropped_silently(OPINION, draft, simplify=True)
+
+
+def test_traditional_draft_without_simplify_says_how():
+    (draft,) = import_draft(OPINION)
+    checks = [c for c in draft.changes if c.kind == "check"]
+    assert any("--simplify" in c.what for c in checks)
+
+
+def test_download_site_plan():
+    (draft,) = import_draft(PLAN)
+    assert draft.title == "五乡镇关于加强农村基层党组织建设的实施方案"
+    assert draft.organs == ["五乡镇"] and draft.kind == "实施方案"
+    assert draft.addressee == "各基层党组织："
+    assert draft.headings() == {1: 3, 2: 5, 3: 14, 4: 0}
+    left = _left_out(draft)
+    assert set(range(1, 9)) - {9} <= set(left) and 9 not in left  # furniture, title kept once
+    assert "title repeated" in left[10]
+    assert set(range(82, 90)) <= set(left)  # [1][2]下一页, a page number, download terms
+    repairs = _repairs(draft)
+    assert any("stray digits" in r for r in repairs[11])
+    assert any("(一) → （一）" in r for r in repairs[19])
+    assert any("1、 → 1." in r for r in repairs[20])
+    todo = {c.line for c in draft.changes if c.kind == "check"}
+    assert {16, 77} <= todo  # 20XX placeholders to fill in
+    _nothing_dropped_silently(PLAN, draft, simplify=False)
+
+
+def test_imported_plans_build(tmp_path, capsys):
+    for source, extra in ((PLAN, []), (OPINION, ["--simplify", "--organ", "中共某镇委员会"])):
+        out = tmp_path / f"{source.stem}.docx"
+        assert main(["format", str(source), "-o", str(out), "--format", "docx", *extra]) == 0
+        assert out.exists() and out.with_suffix(".yaml").exists()
+    report = capsys.readouterr().out
+    assert "left out: page navigation: [1][2]下一页" in report
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_round_trip_plan_docx_import(tmp_path, name, models):
+    """plan → .docx → import → the same structure."""
+    doc = models[name]
+    (docx,) = build_plan(INPUTS / f"{name}.yaml", tmp_path, ("docx",))
+    (draft,) = import_draft(docx)
+    assert draft.title == doc.title
+    assert draft.number == doc.header.number
+    assert draft.organs == doc.header.organ_names
+    assert draft.addressee == doc.addressees
+    assert draft.signers == doc.header.signers
+    assert draft.date == (doc.signature.date if doc.signature else "")
+
+    def levels(blocks):
+        out = {1: 0, 2: 0, 3: 0, 4: 0}
+        for b in blocks:
+            if hasattr(b, "level"):
+                out[b.level] += 1
+        return out
+
+    assert draft.headings() == levels(doc.blocks)
+    assert list(draft.attachment_bodies) == [a.title for a in doc.attachments]
+    for att in doc.attachments:
+        lines = draft.attachment_bodies[att.title]
+        counted = {1: 0, 2: 0, 3: 0, 4: 0}
+        for line in lines:
+            m = MARKDOWN_HEADING.match(line)
+            if m:
+                counted[len(m.group("marks"))] += 1
+        assert counted == levels(att.blocks)
+    assert draft.copies_to == doc.closing.copies_to.rstrip("。")
+    plan = yaml.safe_load(plan_text(draft, docx))
+    assert plan["title"] == doc.title
+
+
+MARKDOWN_DRAFT = """\
+青委发(2026)第03号
+
+# 青山镇关于开展安全生产大检查的通知
+
+各村、各企业:
+
+为切实做好安全生产工作,现就有关事项通知如下。
+
+## 检查范围
+
+### 企业
+
+全镇规模以上企业。
+
+### 村
+
+各村民委员会。
+
+附件:1.检查表
+2.责任分工表
+
+青山镇人民政府
+二〇二六年三月二十日
+
+第二篇
+
+关于做好防汛工作的通知
+
+各村:
+
+请各村做好防汛准备。
+"""
+
+
+def test_markdown_draft_with_two_documents(tmp_path, capsys):
+    source = tmp_path / "drafts.md"
+    source.write_text(MARKDOWN_DRAFT, encoding="utf-8")
+    first, second = import_draft(source)
+    assert first.number == "青委发〔2026〕3号"
+    assert first.title == "青山镇关于开展安全生产大检查的通知"
+    assert first.addressee == "各村、各企业："
+    assert first.headings() == {1: 1, 2: 2, 3: 0, 4: 0}
+    assert first.attachments == ["检查表", "责任分工表"]
+    assert (first.signature_organs, first.date) == (["青山镇人民政府"], "2026年3月20日")
+    assert any("document number" in c.what for c in first.changes)
+    assert second.title == "关于做好防汛工作的通知" and second.addressee == "各村："
+    assert main(["import", str(source), "-o", str(tmp_path / "plan.yaml")]) == 0
+    assert "holds 2 documents" in capsys.readouterr().out
+    for n in (1, 2):
+        built = build_plan(tmp_path / f"plan-{n}.yaml", tmp_path / "out", ("docx",))
+        assert built[0].exists()
+
+
+def test_unreadable_inputs_are_clear_errors(tmp_path, capsys):
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["import", str(broken)]) == 1
+    assert "not a readable .docx" in capsys.readouterr().err
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert main(["import", str(old)]) == 1
+    assert "save it as .docx" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n[1][2]下一页\n", encoding="utf-8")
+    assert main(["import", str(empty)]) == 1
+    assert "no text" in capsys.readouterr().err
