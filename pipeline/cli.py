@@ -93,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", type=Path, help="the plan file to write (default: the "
                                                        "draft's name with .yaml, in inputs/)")
     _import_options(imp)
+    chk = sub.add_parser("check", help="findings against GB/T 9704 for .docx, .pdf, plan "
+                                       "(.yaml) or draft files; exit 1 when errors are found")
+    chk.add_argument("paths", nargs="+", type=Path)
+    chk.add_argument("--json", action="store_true", help="findings as JSON")
     fmt = sub.add_parser("format", help="import a draft or a messy .docx and build it to the "
                                         "standard in one step")
     fmt.add_argument("draft", type=Path)
@@ -247,6 +251,17 @@ def _format(args) -> int:
     return 0
 
 
+def _check(args) -> int:
+    from pipeline.check import ERROR, check_file, report
+
+    errors = 0
+    for path in args.paths:
+        findings = check_file(path)
+        errors += sum(f.severity == ERROR for f in findings)
+        print(report(path, findings, args.json))
+    return 1 if errors else 0
+
+
 def _fonts(args) -> int:
     from pipeline.fontreport import font_report
 
@@ -259,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"build": _build, "batch": _batch, "number": _number, "import": _import,
-                "format": _format, "fonts": _fonts}[args.command](args)
+                "format": _format, "check": _check, "fonts": _fonts}[args.command](args)
     except GongwenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

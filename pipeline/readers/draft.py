@@ -268,6 +268,10 @@ def _structure(lines: list[SourceLine]) -> Draft:
                                                        "when printed: copies: N)", "left out"))
             rest.pop(0)
             continue
+        if line.text.startswith("签发人") and SIGNERS.match(line.text):  # own line (a PDF's)
+            draft.signers = SIGNERS.match(line.text).group("names").split()
+            rest.pop(0)
+            continue
         if line.role == "number" and SIGNERS.search(line.text):
             draft.signers = SIGNERS.search(line.text).group("names").split()
             line = SourceLine(line.line, SIGNERS.sub("", line.text).strip(), role="number")
