@@ -206,3 +206,33 @@ def test_unreadable_inputs_are_clear_errors(tmp_path, capsys):
     empty.write_text("\n\n[1][2]下一页\n", encoding="utf-8")
     assert main(["import", str(empty)]) == 1
     assert "no text" in capsys.readouterr().err
+
+
+def test_format_a_messy_word_file(tmp_path, capsys):
+    """Someone else's .docx (Word's default styles, half-width punctuation, typed and styled
+    numbers) → reformatted .docx and PDF that pass the check."""
+    import docx
+
+    from pipeline.check import ERROR, check_file
+
+    messy = docx.Document()
+    for text, heading in (("青山镇人民政府关于做好防汛工作的通知", 0), ("各村(社区):", 0),
+                          ("为做好今年防汛工作,现通知如下。", 0), ("一、提高认识", 1),
+                          ("各村要高度重视,确保安全度汛。", 0), ("二、落实责任", 1),
+                          ("(一)明确责任人", 0), ("各村明确一名责任人。", 0),
+                          ("青山镇人民政府", 0), ("二〇二六年六月一日", 0)):
+        if heading:
+            messy.add_heading(text, level=heading)
+        else:
+            messy.add_paragraph(text)
+    source = tmp_path / "messy.docx"
+    messy.save(source)
+    out = tmp_path / "out" / "flood.docx"
+    assert main(["format", str(source), "-o", str(out)]) == 0
+    report = capsys.readouterr().out
+    assert "(一) → （一）" in report and "date" in report
+    (draft,) = import_draft(source)
+    assert draft.headings() == {1: 2, 2: 1, 3: 0, 4: 0}
+    assert draft.addressee == "各村（社区）：" and draft.date == "2026年6月1日"
+    for path in (out, out.with_suffix(".pdf")):
+        assert [f for f in check_file(path) if f.severity == ERROR] == [], path
