@@ -185,6 +185,7 @@ def check_docx(path: Path) -> list[Finding]:
             _docx_grid(document, section, where, out)
     _docx_styles(document, out)
     _docx_page_numbers(document, out)
+    _docx_closing(document, out)
     lines = docx_lines(path)
     check_wording(lines, "paragraph", out)
     return list(out)
@@ -284,6 +285,22 @@ def _docx_grid(document, section, where, out: _Findings) -> None:
         out.add(where, "grid", "GB/T 9704 5.2.3", ERROR,
                 f"{lines} lines fit a page at a {pitch:.2f} pt pitch",
                 f"22 lines: a pitch of about {gb.LINE_PITCH_PT:.1f} pt")
+
+
+def _docx_closing(document, out: _Findings) -> None:
+    """The 版记 (its 印发 line) ends the document: nothing but empty paragraphs after it."""
+    from docx.oxml.ns import qn
+
+    body = list(document.element.body.iterchildren())
+    texts = ["".join(t.text or "" for t in child.iter(qn("w:t"))) for child in body]
+    printed = [i for i, text in enumerate(texts) if re.search(r"\d+日\s*印发\s*$", text)]
+    if not printed:
+        return
+    after = [t for t in texts[printed[-1] + 1:] if t.strip()]
+    if after:
+        out.add("版记", "closing-position", "GB/T 9704 7.4", ERROR,
+                f"text after the 版记: {after[0][:20]}",
+                "the 版记 closes the document, on the last even page")
 
 
 def _docx_page_numbers(document, out: _Findings) -> None:

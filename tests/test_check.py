@@ -88,6 +88,18 @@ def test_planted_docx_problem_found_and_nothing_else(good_docx, tmp_path, rule):
     assert _rules(findings) == [rule], [str(f) for f in findings]
 
 
+def test_text_after_the_closing_block(tmp_path):
+    plan = write_plan(tmp_path, GOOD + "closing:\n  printer: 青山镇党政办\n  date: 2026-03-20\n")
+    (path,) = build_plan(plan, tmp_path / "out", ("docx",))
+    assert check_file(path) == []
+    import docx
+
+    document = docx.Document(str(path))
+    document.add_paragraph("附：联系人及电话")
+    document.save(str(tmp_path / "after.docx"))
+    assert _rules(check_file(tmp_path / "after.docx")) == ["closing-position"]
+
+
 def test_heading_sequence_problems(tmp_path):
     body = "# 工作要求\n  （一）加强领导\n  （三）强化保障\n  1、落实责任"
     plan = write_plan(tmp_path, GOOD.replace("# 工作要求\n  请各村认真落实。", body))
