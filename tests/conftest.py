@@ -19,6 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # temporary folder, never in the working copy
 os.environ.setdefault("GONGWEN_DB", f"sqlite:///{tempfile.mkdtemp(prefix='gongwen-test-')}/register.db")
 INPUTS = ROOT / "inputs"
+# the workplace's shared folder sits beside the project (../shared); GONGWEN_SHARED names it
+# when a clone lives elsewhere
+SHARED = Path(os.environ.get("GONGWEN_SHARED") or ROOT.parent / "shared")
+if not SHARED.exists() and Path("/work/shared").exists():
+    SHARED = Path("/work/shared")
+DRAFTS = SHARED / "samples" / "drafts"
 EXAMPLES = sorted(p.stem for p in INPUTS.glob("*.yaml"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}

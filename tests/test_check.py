@@ -10,7 +10,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from conftest import EXAMPLES, INPUTS
+from conftest import DRAFTS, EXAMPLES, INPUTS
 from pipeline.build import build_plan
 from pipeline.check import ERROR, check_file
 from pipeline.cli import main
@@ -162,6 +162,5 @@ def test_check_plan_and_text(tmp_path, capsys):
     broken = write_plan(tmp_path, GOOD.replace("title:", "titel:"), "bad.yaml")
     (finding,) = check_file(broken)
     assert finding.rule == "plan" and finding.location == "line 3"
-    shutil.copy(Path(__file__).parent.parent.parent / "shared" / "samples" / "drafts" /
-                "003_ca3e938b7bc7d59d.txt", tmp_path / "draft.txt")
+    shutil.copy(DRAFTS / "003_ca3e938b7bc7d59d.txt", tmp_path / "draft.txt")
     assert "heading-brackets" in _rules(check_file(tmp_path / "draft.txt"))
