@@ -52,8 +52,12 @@ def number_document(doc: Document, db: str | None, file: str = "") -> str:
         entry, new = register.allocate(doc.number_code, doc.key, year,
                                        title="".join(doc.title_lines) or doc.title, file=file)
     doc.header.number = entry.number
-    return f"number {entry.number} " + ("allocated" if new else "kept (already bound to this "
-                                                                  "document)")
+    told = f"number {entry.number} " + ("allocated" if new else "kept (already bound to this "
+                                                                 "document)")
+    if doc.key.startswith("plan:"):
+        told += ("; the plan has no id, so the number is bound to the file's path — give it "
+                 "an id (id: 2026-春耕通知) so moving or copying the file cannot change it")
+    return told
 
 
 def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, Plan]:

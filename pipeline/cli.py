@@ -226,7 +226,12 @@ def _import(args) -> int:
     target = args.output or Path("inputs") / f"{args.draft.stem}.yaml"
     if len(drafts) > 1:
         print(f"{args.draft} holds {len(drafts)} documents; one plan each:")
-    for draft, path in zip(drafts, _plan_paths(target, len(drafts))):
+    paths = _plan_paths(target, len(drafts))
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not args.force:
+        raise GongwenError(f"{', '.join(existing)} already exists (an edited plan would be "
+                           "lost); choose another -o, or --force to replace it")
+    for draft, path in zip(drafts, paths):
         write_plan(draft, args.draft, path)
         _report(draft, path)
     return 0

@@ -187,6 +187,8 @@ def test_markdown_draft_with_two_documents(tmp_path, capsys):
     assert second.title == "关于做好防汛工作的通知" and second.addressee == "各村："
     assert main(["import", str(source), "-o", str(tmp_path / "plan.yaml")]) == 0
     assert "holds 2 documents" in capsys.readouterr().out
+    assert main(["import", str(source), "-o", str(tmp_path / "plan.yaml")]) == 1
+    assert "already exists" in capsys.readouterr().err  # an edited plan is never overwritten
     for n in (1, 2):
         built = build_plan(tmp_path / f"plan-{n}.yaml", tmp_path / "out", ("docx",))
         assert built[0].exists()
@@ -197,10 +199,10 @@ def test_unreadable_inputs_are_clear_errors(tmp_path, capsys):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     assert main(["import", str(broken)]) == 1
     assert "not a readable .docx" in capsys.readouterr().err
-    old = tmp_path / "old.doc"
-    old.write_bytes(b"\xd0\xcf\x11\xe0")
-    assert main(["import", str(old)]) == 1
-    assert "save it as .docx" in capsys.readouterr().err
+    keynote = tmp_path / "notes.pages"
+    keynote.write_bytes(b"PK")
+    assert main(["import", str(keynote)]) == 1
+    assert "can import .txt" in capsys.readouterr().err
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n[1][2]下一页\n", encoding="utf-8")
     assert main(["import", str(empty)]) == 1
@@ -235,3 +237,15 @@ def test_format_a_messy_word_file(tmp_path, capsys):
     assert draft.addressee == "各村（社区）：" and draft.date == "2026年6月1日"
     for path in (out, out.with_suffix(".pdf")):
         assert [f for f in check_file(path) if f.severity == ERROR] == [], path
+
+
+def test_old_word_doc_is_converted_first(tmp_path, built):
+    """A .doc is converted by LibreOffice, then imported like a .docx."""
+    import subprocess
+
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'p'}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path),
+                    str(built["annual-report"])], check=True, capture_output=True, timeout=120)
+    (draft,) = import_draft(tmp_path / "annual-report.doc")
+    assert draft.title == "青山镇人民政府关于2025年度工作情况的报告"
+    assert draft.number == "青政〔2026〕5号"

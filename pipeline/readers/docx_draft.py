@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.readers.draft import DraftError, SourceLine
+from pipeline.writers.docx_styles import STYLES
 
 _ROLE_BY_STYLE = {"GwTitle": "title", "GwOrganMark": "mark", "GwDocNumber": "number",
                   "GwAddressee": "addressee", "GwHeaderLine": "header",
@@ -21,15 +22,21 @@ _HEADING_STYLE = re.compile(r"^(?:GwHeading|Heading\s*|heading\s*|标题\s*)([1-
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# our styles by the names Word shows (公文标题 …): a file saved again by Word, WPS or
+# LibreOffice may renumber the style ids but keeps the names
+_ID_BY_NAME = {spec.name: spec.style_id for spec in STYLES}
+
+
 def _style(paragraph) -> str:
     ppr = paragraph._p.pPr
     style_id = ppr.pStyle.val if ppr is not None and ppr.pStyle is not None else ""
     if style_id in _ROLE_BY_STYLE or _HEADING_STYLE.match(style_id or ""):
         return style_id
     try:
-        return paragraph.style.name if paragraph.style is not None else ""
+        name = paragraph.style.name if paragraph.style is not None else ""
     except (KeyError, ValueError):
         return ""
+    return _ID_BY_NAME.get(name, name)
 
 
 def _line(paragraph, number: int) -> SourceLine:
@@ -50,7 +57,7 @@ def docx_lines(path: Path) -> list[SourceLine]:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
-        raise DraftError(f"{path}: not a readable .docx ({exc})", file=path) from None
+        raise DraftError(f"not a readable .docx ({exc})", file=path) from None
     lines: list[SourceLine] = []
     for child in document.element.body.iterchildren():
         if child.tag == f"{W}p":

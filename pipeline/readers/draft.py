@@ -130,7 +130,7 @@ def read_text(path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise DraftError(f"{path}: not UTF-8, GB18030 or Big5 text", file=path)
+    raise DraftError("not UTF-8, GB18030 or Big5 text; save it as UTF-8", file=path)
 
 
 def text_lines(text: str) -> list[SourceLine]:
@@ -272,7 +272,8 @@ def _structure(lines: list[SourceLine]) -> Draft:
             draft.signers = SIGNERS.match(line.text).group("names").split()
             rest.pop(0)
             continue
-        if line.role == "number" and SIGNERS.search(line.text):
+        if (line.role == "number" or DOC_NUMBER_LOOSE.match(
+                SIGNERS.sub("", line.text).replace(" ", ""))) and SIGNERS.search(line.text):
             draft.signers = SIGNERS.search(line.text).group("names").split()
             line = SourceLine(line.line, SIGNERS.sub("", line.text).strip(), role="number")
         number = DOC_NUMBER_LOOSE.match(line.text.replace(" ", ""))

@@ -6,7 +6,34 @@ from pathlib import Path
 from pipeline.readers.draft import Draft, DraftError, import_lines, read_text, text_lines
 from pipeline.readers.docx_draft import docx_lines
 
-SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx")
+CONVERTED = (".doc", ".wps", ".rtf", ".odt")  # read through LibreOffice
+SUFFIXES = (".txt", ".md", ".markdown", ".text", ".docx", *CONVERTED)
+
+
+def _converted(path: Path) -> Path:
+    """An old .doc (or .wps/.rtf/.odt) converted to .docx by LibreOffice, in a temporary
+    folder; the message says what to do when that is not possible."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    advice = "open it in Word or WPS and save it as .docx"
+    if not soffice:
+        raise DraftError(f"reading {path.suffix} needs LibreOffice; {advice}", file=path)
+    out = Path(tempfile.mkdtemp(prefix="gongwen-import-"))
+    profile = out / "profile"
+    try:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "docx", "--outdir", str(out), str(path)],
+                       capture_output=True, timeout=120, check=True)
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise DraftError(f"LibreOffice could not convert it ({exc}); {advice}",
+                         file=path) from None
+    converted = out / (path.stem + ".docx")
+    if not converted.exists():
+        raise DraftError(f"LibreOffice could not read it; {advice}", file=path)
+    return converted
 
 
 def import_draft(path: Path, *, simplify: bool = False) -> list[Draft]:
@@ -16,14 +43,13 @@ def import_draft(path: Path, *, simplify: bool = False) -> list[Draft]:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         lines = docx_lines(path)
+    elif suffix in CONVERTED:
+        lines = docx_lines(_converted(path))
     elif suffix in SUFFIXES or not suffix:
         lines = text_lines(read_text(path))
-    elif suffix == ".doc":
-        raise DraftError(f"{path}: the old .doc format; open it in Word or WPS and save it as "
-                         ".docx, or convert it: soffice --headless --convert-to docx", file=path)
     else:
-        raise DraftError(f"{path}: can import {', '.join(SUFFIXES)}", file=path)
+        raise DraftError(f"can import {', '.join(SUFFIXES)}", file=path)
     try:
         return import_lines(lines, simplify=simplify)
     except DraftError as exc:
-        raise DraftError(f"{path}: {exc}", file=None) from None
+        raise DraftError(exc.message, file=path) from None
