@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", type=Path, help="the plan file to write (default: the "
                                                        "draft's name with .yaml, in inputs/)")
     _import_options(imp)
+    imp.add_argument("--force", action="store_true", help="replace a plan file that exists")
     chk = sub.add_parser("check", help="findings against GB/T 9704 for .docx, .pdf, plan "
                                        "(.yaml) or draft files; exit 1 when errors are found")
     chk.add_argument("paths", nargs="+", type=Path)
