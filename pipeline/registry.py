@@ -26,7 +26,6 @@ from pipeline.errors import GongwenError
 DEFAULT_DB = "sqlite:///register.db"
 ENV_DB = "GONGWEN_DB"
 CODE = re.compile(r"^[^\s〔〕\[\]()（）【】\d第号][^\s〔〕\[\]()（）【】]*$")
-NUMBER = re.compile(r"^(?P<code>[^〔〕]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 ISSUED, VOID = "issued", "void"
 
 _SCHEMA = [
@@ -85,13 +84,13 @@ def check_code(code: str) -> str:
 
 def parse_number(text: str) -> tuple[str, int, int]:
     """(code, year, seq) of a number in the standard's form; a clear message otherwise."""
-    from pipeline.readers.plan import check_doc_number
+    from pipeline.readers.plan import DOC_NUMBER, check_doc_number
 
     try:
         check_doc_number(text)
     except ValueError as exc:
         raise RegisterError(str(exc)) from None
-    m = NUMBER.match(text.strip())
+    m = DOC_NUMBER.match(text.strip())
     return m["code"], int(m["year"]), int(m["seq"])
 
 

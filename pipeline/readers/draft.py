@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import GongwenError
+from pipeline.readers.plan import SECRECY, URGENCY
 from pipeline.transforms.punctuation import modernise_dates, to_full_width
 
 CN_NUM = "一二三四五六七八九十百"
@@ -62,7 +63,6 @@ ATTACHMENT = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")
 COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
 PRINTED = re.compile(r"^(?P<printer>\S.*?)\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
-SECRECY = re.compile(r"^(绝密|机密|秘密)(★\S+)?$")
 SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -257,11 +257,11 @@ def _structure(lines: list[SourceLine]) -> Draft:
     # --- header: number and organ mark before the title ---------------------------------
     while rest:
         line = rest[0]
-        if line.role == "header" or (SECRECY.match(line.text) or line.text in ("特急", "加急")
+        if line.role == "header" or (SECRECY.match(line.text) or line.text in URGENCY
                                      or re.fullmatch(r"\d{6}", line.text)):
             if SECRECY.match(line.text):
                 draft.secrecy = line.text
-            elif line.text in ("特急", "加急"):
+            elif line.text in URGENCY:
                 draft.urgency = line.text
             else:
                 draft.changes.append(Change(line.line, f"份号 {line.text} (copies are numbered "

@@ -45,7 +45,7 @@ DOCX_TOP_MARGIN_PT = LAYOUT.top_margin
 DOCX_BOTTOM_MARGIN_PT = LAYOUT.bottom_margin
 # The 一字线 of "— 1 —" runs at mid-height of the 4号 glyph; the footer's line box is set
 # so that stroke lands 7 mm under the core.
-_FOOTER_LINE_PT = gb.PAGE_NUMBER_SIZE_PT * 1.25
+_FOOTER_LINE_PT = geo.PAGE_NUMBER_LINE_PT
 _DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like LibreOfficeInk, FandolSong em dash
 # LibreOffice places a table that follows a tall exact-height spacer this much lower than the
 # spacer's height says (measured on its PDF; the cause is not documented); without it the 版记's

@@ -20,6 +20,9 @@ PAGE_H = gb.mm_to_pt(gb.PAGE_HEIGHT_MM)
 CORE_TOP = gb.mm_to_pt(gb.MARGIN_TOP_MM)  # page y of the core's top edge (ink of line 1)
 CORE_BOTTOM = PAGE_H - gb.mm_to_pt(gb.MARGIN_BOTTOM_MM)  # page y of line 22's ink bottom
 PAGE_NUMBER_DASH_Y = CORE_BOTTOM + gb.mm_to_pt(gb.PAGE_NUMBER_BELOW_CORE_MM)
+# the page number's line box: a little taller than its 4号 type, so no renderer squeezes it;
+# each writer places the box so the 一字线 lands on PAGE_NUMBER_DASH_Y
+PAGE_NUMBER_LINE_PT = gb.PAGE_NUMBER_SIZE_PT * 1.25
 
 
 class Ink(Protocol):

@@ -408,7 +408,7 @@ def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
     for sub in lay.set.substitutions:
         extra.setdefault(sub.role, []).append(sub.family)
     song = fonts.metrics(gb.ROLE_PAGE_NUMBER)
-    number_line = gb.PAGE_NUMBER_SIZE_PT * 1.25
+    number_line = geo.PAGE_NUMBER_LINE_PT
     dash_in_line = song.baseline(gb.PAGE_NUMBER_SIZE_PT, number_line) \
         - song.dash_middle * gb.PAGE_NUMBER_SIZE_PT
     page = {
