@@ -16,6 +16,7 @@ from pipeline import standard as gb
 from pipeline.errors import GongwenError
 from pipeline.readers.draft import (CIRCLED, CN_NUM, KINDS, SourceLine, _heading, import_lines,
                                     text_lines)
+from pipeline.transforms.dates import cn_number
 from pipeline.transforms.punctuation import half_width_marks, has_old_date
 
 ERROR, WARNING = "error", "warning"
@@ -51,11 +52,10 @@ def _cn_value(n: str) -> int:
         return int(n)
     if n in CIRCLED:
         return CIRCLED.index(n) + 1
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if "十" in n:
-        tens, _, units = n.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(units, 0) if units else 0)
-    return digits.get(n, 0)
+    try:
+        return cn_number(n)
+    except KeyError:  # 百 and beyond: no document has a hundred headings of one level
+        return 0
 
 
 _NUMBER_LIKE = re.compile(r"^\S{1,12}[〔\[(（【]\s*\d{2,4}\s*[〕\])）】]\s*第?\s*\d+\s*号")

@@ -4,19 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NUMERIC = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _CHINESE = re.compile(r"^\s*([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日\s*$")
 
 
-def _cn_small(text: str) -> int:
-    """十二 → 12, 二十一 → 21, 三十 → 30, 九 → 9."""
+def cn_number(text: str) -> int:
+    """十二 → 12, 二十一 → 21, 三十 → 30, 九 → 9 (dates, heading numbers)."""
     if "十" not in text:
-        return _CN_DIGITS[text]
+        return CN_DIGITS[text]
     tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
 
 
 def parse_date(value: object) -> dt.date:
@@ -32,8 +32,8 @@ def parse_date(value: object) -> dt.date:
             return dt.date(*(int(g) for g in match.groups()))
         match = _CHINESE.match(text)
         if match:
-            year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
-            return dt.date(year, _cn_small(match.group(2)), _cn_small(match.group(3)))
+            year = int("".join(str(CN_DIGITS[c]) for c in match.group(1)))
+            return dt.date(year, cn_number(match.group(2)), cn_number(match.group(3)))
     except (ValueError, KeyError) as exc:
         raise ValueError(f"'{value}' is not a real date ({exc})") from None
     raise ValueError(f"'{value}' is not a date; write it like 2026年3月20日 or 2026-03-20")

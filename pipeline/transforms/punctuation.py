@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.transforms.dates import CN_DIGITS, cn_number
+
 _CJK = r"\u3400-\u9fff\U00020000-\U0003134f"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕…—"
 _WIDE = f"[{_CJK}{re.escape(_CJK_PUNCT)}]"
@@ -16,8 +18,6 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _HALF = re.compile(rf"(?<={_WIDE})[,;:?!]|[,;:?!](?={_WIDE})")
 _PARENS = re.compile(rf"\(([^()]*{_WIDE}[^()]*)\)")  # (…) holding Chinese
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "О": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _OLD_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
                        r"(?:([一二三四五六七八九十]{1,3})日)?")
 
@@ -43,20 +43,12 @@ def to_full_width(text: str) -> tuple[str, int]:
     return text, count + n
 
 
-def _cn_number(text: str) -> int:
-    """一 … 九十九 as an int."""
-    if "十" not in text:
-        return _CN_DIGITS[text]
-    tens, _, units = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
 def modernise_dates(text: str) -> tuple[str, int]:
     """二〇一二年三月二十日 → 2012年3月20日 (Arabic numerals since GB/T 9704-2012)."""
     def repl(m):
-        year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-        out = f"{year}年{_cn_number(m.group(2))}月"
-        return out + (f"{_cn_number(m.group(3))}日" if m.group(3) else "")
+        year = "".join(str(CN_DIGITS[c]) for c in m.group(1))
+        out = f"{year}年{cn_number(m.group(2))}月"
+        return out + (f"{cn_number(m.group(3))}日" if m.group(3) else "")
     return _OLD_DATE.subn(repl, text)
 
 
