@@ -11,7 +11,6 @@ import csv
 import hashlib
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from pipeline.build import FORMATS, document_from_plan, number_document, write_d
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.registerbook import safe_cell
-from pipeline.writers.atomic import atomic_path
+from pipeline.writers.atomic import atomic_path, safe_file_part
 
 MANIFEST_HEADERS = ["行号", "键", "发文字号", "文件", "指纹", "SHA-256"]
 
@@ -61,13 +60,6 @@ def read_rows(path: Path, sheet: str | int | None = None) -> list[tuple[int, dic
     if not rows:
         raise RowsError(f"{path}: no rows under the header")
     return rows
-
-
-def _safe_name(text: str) -> str:
-    """A file-name part from row text: no path separators, control or reserved characters,
-    no leading dot or formula sign; still readable Chinese."""
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" ._=+-@")
-    return text[:60] or "row"
 
 
 @dataclass
@@ -132,7 +124,7 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
             sort_keys=True).encode()).hexdigest()[:16]
         doc, plan = document_from_plan(plan_path, values)
         doc.key = f"{doc.key}#{row_key}"
-        stem = f"{plan_path.stem}-{_safe_name(row_key)}"
+        stem = f"{plan_path.stem}-{safe_file_part(row_key)}"
         number_document(doc, db, str(out_dir / stem))
         old = previous.get(row_key)
         files = [f"{stem}.{ext}" for ext in formats]

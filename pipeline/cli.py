@@ -94,6 +94,24 @@ def _parser() -> argparse.ArgumentParser:
                                                        "draft's name with .yaml, in inputs/)")
     _import_options(imp)
     imp.add_argument("--force", action="store_true", help="replace a plan file that exists")
+    cert = sub.add_parser("certificates", help="荣誉证书 for every row of a roster, a merged PDF "
+                                               "and a manifest")
+    cert.add_argument("plan", type=Path, help="the certificate plan (.yaml)")
+    cert.add_argument("--roster", type=Path, help="CSV or XLSX, one person a row")
+    cert.add_argument("--sheet", help="XLSX sheet name or number (default: the first)")
+    cert.add_argument("-o", "--output", type=Path, help="folder (default: outputs/PLAN)")
+    cert.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="all")
+    cert.add_argument("--merged-only", action="store_true",
+                      help="only the merged PDF for printing, no file per person")
+    cert.add_argument("--check", action="store_true",
+                      help="read and validate the roster, print the report, write nothing")
+    cert.add_argument("--skip-invalid", action="store_true",
+                      help="build the valid rows; the others are listed in the manifest")
+    cert.add_argument("--zip", action="store_true", help="also pack everything into a .zip")
+    cert.add_argument("--calibrate", action="store_true",
+                      help="套打: write a calibration page to print on the paper and measure")
+    _font_option(cert)
+    _db_option(cert)
     chk = sub.add_parser("check", help="findings against GB/T 9704 for .docx, .pdf, plan "
                                        "(.yaml) or draft files; exit 1 when errors are found")
     chk.add_argument("paths", nargs="+", type=Path)
@@ -268,6 +286,38 @@ def _check(args) -> int:
     return 1 if errors else 0
 
 
+def _certificates(args) -> int:
+    from pipeline.certificates.run import calibration_page, run
+
+    out = args.output or Path("outputs") / args.plan.stem
+    if args.calibrate:
+        print(f"wrote {calibration_page(args.plan, out / 'calibration.pdf', _fontbook(args))}")
+        return 0
+    if not args.roster:
+        raise GongwenError("give the roster: --roster names.xlsx")
+    formats = FORMAT_CHOICES[args.format]
+    if args.merged_only:
+        formats = ("pdf",)
+    tty = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if tty:
+            bar = "#" * int(30 * done / total)
+            print(f"\r{stage:4} [{bar:30}] {done}/{total}", end="" if done < total else "\n",
+                  file=sys.stderr)
+
+    outcome = run(args.plan, args.roster, out, formats=formats, merged_only=args.merged_only,
+                  check_only=args.check, skip_invalid=args.skip_invalid, make_zip=args.zip,
+                  sheet=args.sheet, db=args.db, fonts=_fontbook(args), progress=progress)
+    print(outcome.report)
+    if args.check:
+        return 1 if outcome.skipped else 0
+    print(f"{len(outcome.certificates)} certificates: {outcome.built} built, "
+          f"{outcome.unchanged} unchanged; manifest {outcome.manifest}"
+          + (f"; merged {outcome.merged}" if outcome.merged else ""))
+    return 0
+
+
 def _fonts(args) -> int:
     from pipeline.fontreport import font_report
 
@@ -280,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"build": _build, "batch": _batch, "number": _number, "import": _import,
-                "format": _format, "check": _check, "fonts": _fonts}[args.command](args)
+                "format": _format, "check": _check, "certificates": _certificates, "fonts": _fonts}[args.command](args)
     except GongwenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

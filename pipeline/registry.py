@@ -273,6 +273,37 @@ class Register:
             return entry, True
         return self._run(allocate)
 
+    def allocate_many(self, code: str, keys: list[tuple[str, str]], year: int, *,
+                      by: str | None = None) -> list[Entry]:
+        """allocate() for many (key, title) pairs in one transaction, in order: keys already
+        bound keep their numbers, new ones get consecutive numbers. Thousands in a second."""
+        code = check_code(code)
+        by = current_user(by)
+
+        def allocate(cur):
+            bound = {e.doc_key: e for e in self._rows(
+                cur, self._sql("WHERE code = ? AND status = ?"), (code, ISSUED))}
+            seq = self._next_seq(cur, self._sql, code, year)
+            out, new = [], []
+            for key, title in keys:
+                entry = bound.get(key)
+                if entry is None:
+                    entry = Entry(code, year, seq, format_number(code, year, seq), key, ISSUED,
+                                  title, "", by, _now())
+                    bound[key] = entry
+                    new.append(entry)
+                    seq += 1
+                out.append(entry)
+            insert = self._sql(f"INSERT INTO numbers ({', '.join(COLUMNS)}) VALUES "
+                               f"({', '.join('?' * len(COLUMNS))})")
+            cur.executemany(insert, [tuple(getattr(e, c) for c in COLUMNS) for e in new])
+            cur.executemany(self._sql("INSERT INTO events (number, action, by_user, at, detail) "
+                                      "VALUES (?, ?, ?, ?, ?)"),
+                            [(e.number, "issued", by, e.issued_at, f"key={e.doc_key} {e.title}")
+                             for e in new])
+            return out
+        return self._run(allocate)
+
     def void(self, number: str, reason: str, by: str | None = None) -> Entry:
         parse_number(number)
         reason = (reason or "").strip()

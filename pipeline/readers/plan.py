@@ -205,7 +205,9 @@ def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
     return list(getattr(cls, "model_fields", {}))
 
 
-def _plan_error(exc: ValidationError, src: Located) -> PlanError:
+def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None = None
+               ) -> PlanError:
+    """One clerk-readable PlanError (file, line, field) for pydantic's errors on a YAML file."""
     # an unknown field first: it usually explains a "missing" one (titel → title)
     err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
     # pydantic reports union members as extra path parts ('str', 'list[str]'): drop them
@@ -213,7 +215,8 @@ def _plan_error(exc: ValidationError, src: Located) -> PlanError:
     kind = err["type"]
     if kind == "extra_forbidden":
         name = loc[-1]
-        close = difflib.get_close_matches(str(name), _fields_of(Plan, loc[:-1]), n=1, cutoff=0.4)
+        close = difflib.get_close_matches(str(name), _fields_of(model or Plan, loc[:-1]), n=1,
+                                          cutoff=0.4)
         message = f"unknown field '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
     elif kind in ("value_error", "assertion_error"):
         message = str(err.get("ctx", {}).get("error", err["msg"]))
@@ -243,7 +246,7 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
     try:
         return Plan.model_validate(data), src
     except ValidationError as exc:
-        raise _plan_error(exc, src) from None
+        raise plan_error(exc, src) from None
 
 
 def _body_start(src: Located, path: tuple) -> int | None:

@@ -78,3 +78,11 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def safe_file_part(text: str) -> str:
+    """A file-name part from a person's or a row's text: no path separators, control or
+    reserved characters, no leading dot or formula sign (../../x or =cmd() is only text);
+    still readable Chinese."""
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", text).strip(" ._=+-@")
+    return text[:60] or "row"

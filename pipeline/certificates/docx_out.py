@@ -1,0 +1,143 @@
+"""Certificates as .docx, thousands a second: the package is built once, and per person only
+word/document.xml is rendered (a sandboxed jinja2 template) and zipped with the other parts.
+
+Built-in designs become framed paragraphs at the design's absolute positions (Word, WPS and
+LibreOffice all place w:framePr frames on the page); a user's own design is a .docx made in
+Word with docxtpl tags ({{ 姓名 }}), prepared by docxtpl once and then rendered the same way.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import docx
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline import standard as gb
+from pipeline.certificates.design import Design
+from pipeline.certificates.plan import CertificatePlan
+from pipeline.certificates.records import Certificate
+from pipeline.writers.ooxml import twips_mm
+
+_ENV = SandboxedEnvironment(autoescape=True)  # XML-escapes every value: & < > are text
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _rpr(box, size_expr: str) -> str:
+    name = gb.FONT_ROLES[box.role].name
+    return (f'<w:rPr><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" '
+            f'w:cs="{name}"/><w:color w:val="{box.color}"/><w:sz w:val="{size_expr}"/>'
+            f'<w:szCs w:val="{size_expr}"/><w:lang w:eastAsia="zh-CN"/></w:rPr>')
+
+
+def _frame(box, dx: float = 0.0, dy: float = 0.0) -> str:
+    jc = {"left": "left", "center": "center", "right": "right"}[box.align]
+    indent = (f'<w:ind w:firstLine="{twips_mm(box.indent_chars * gb.pt_to_mm(box.size))}"/>'
+              if box.indent_chars else "")
+    return (f'<w:pPr><w:framePr w:w="{twips_mm(box.w)}" w:h="{twips_mm(box.h)}" '
+            f'w:hRule="exact" w:wrap="around" w:hAnchor="page" w:vAnchor="page" '
+            f'w:x="{twips_mm(box.x + dx)}" w:y="{twips_mm(box.y + dy)}"/>'
+            f'<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>{indent}'
+            f'<w:jc w:val="{jc}"/></w:pPr>')
+
+
+def _static(text: str) -> str:
+    return escape(text)
+
+
+def _builtin_document_xml(design: Design, plan: CertificatePlan, seal_rid: str | None) -> str:
+    """document.xml for a built-in design: static texts inlined, {{ t.x }} / {{ s.x }} for the
+    per-person texts and sizes (half-points)."""
+    static = {"title": plan.title, "organ": plan.organ, "date": plan.date}
+    paras = []
+    for box in design.boxes:
+        if box.name in static:
+            text, size = _static(static[box.name]), str(int(box.size * 2))
+        else:
+            text, size = f"{{{{ t[{box.name!r}] }}}}", f"{{{{ s[{box.name!r}] }}}}"
+        paras.append(f'<w:p>{_frame(box)}<w:r>{_rpr(box, size)}'
+                     f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
+    if seal_rid and design.seal_centre:
+        paras.append(_seal_paragraph(seal_rid, design.seal_centre, plan.seal_size_mm))
+    width, height = (twips_mm(v) for v in design.page_mm)
+    borders = ""
+    if design.frame:
+        side = '<w:{s} w:val="double" w:sz="18" w:space="24" w:color="{c}"/>'
+        borders = ('<w:pgBorders w:offsetFrom="page">' + "".join(
+            side.format(s=s, c=gb.RED) for s in ("top", "left", "bottom", "right"))
+                   + "</w:pgBorders>")
+    sect = (f'<w:sectPr><w:pgSz w:w="{width}" w:h="{height}" w:orient="landscape"/>'
+            f'<w:pgMar w:top="567" w:right="567" w:bottom="567" w:left="567" w:header="0" '
+            f'w:footer="0" w:gutter="0"/>{borders}</w:sectPr>')
+    ns = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {_W} {ns}>'
+            f'<w:body>{"".join(paras)}<w:p/>{sect}</w:body></w:document>')
+
+
+def _seal_paragraph(rid: str, centre, diameter_mm: float) -> str:
+    emu = int(diameter_mm * 36000)
+    x, y = int((centre[0] - diameter_mm / 2) * 36000), int((centre[1] - diameter_mm / 2) * 36000)
+    return (f'<w:p><w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
+            f'simplePos="0" relativeHeight="1" behindDoc="1" locked="0" layoutInCell="1" '
+            f'allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page">'
+            f'<wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom="page">'
+            f'<wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx="{emu}" cy="{emu}"/>'
+            f'<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            f'<wp:docPr id="1" name="印章"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData '
+            f'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="1" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch>'
+            f'</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" '
+            f'cy="{emu}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+            f'</pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r></w:p>')
+
+
+class DocxMaker:
+    """Built once per run; make(cert) returns one .docx as bytes."""
+
+    def __init__(self, plan: CertificatePlan, design: Design | None, design_file: Path | None,
+                 seal_png: bytes | None):
+        self.design = design
+        if design is not None:
+            base = docx.Document()
+            section = base.sections[0]
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = Mm(design.page_mm[0]), Mm(design.page_mm[1])
+            rid = None
+            if seal_png and design.seal_centre:
+                rid, _ = base.part.get_or_add_image(io.BytesIO(seal_png))
+            buffer = io.BytesIO()
+            base.save(buffer)
+            package = buffer.getvalue()
+            xml = _builtin_document_xml(design, plan, rid)
+        else:
+            from docxtpl import DocxTemplate
+
+            template = DocxTemplate(str(design_file))
+            template.init_docx()
+            xml = template.patch_xml(template.get_xml())
+            package = Path(design_file).read_bytes()
+        self.template = _ENV.from_string(xml)
+        # every part as it is, in the package's order; None marks where document.xml goes
+        with zipfile.ZipFile(io.BytesIO(package)) as z:
+            self.parts = [(info.filename, None if info.filename == "word/document.xml"
+                           else z.read(info.filename)) for info in z.infolist()]
+
+    def make(self, cert: Certificate) -> bytes:
+        if self.design is not None:
+            xml = self.template.render(t=cert.texts, s={k: int(round(v * 2))
+                                                          for k, v in cert.sizes.items()})
+        else:
+            xml = self.template.render(**cert.fields)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, data in self.parts:
+                z.writestr(name, xml.encode("utf-8") if data is None else data)
+        return out.getvalue()

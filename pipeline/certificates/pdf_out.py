@@ -1,0 +1,177 @@
+"""Certificates as PDF: rendered by WeasyPrint in chunks on every core, split into one file
+per person and joined into one merged file for printing by qpdf.
+
+One WeasyPrint document of N pages costs far less than N documents (font subsetting and
+setup happen once per document), so people are rendered in chunks; a chunk's pages are then
+split by qpdf (C++), which is several times faster than doing it in Python.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline import standard as gb
+from pipeline.certificates.design import Design
+from pipeline.certificates.plan import CertificatePlan
+from pipeline.certificates.records import Certificate
+from pipeline.errors import GongwenError
+
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates"
+CHUNK = 50  # people per WeasyPrint document: small font subsets per file, little overhead
+_BUILTIN_ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                  trim_blocks=True, lstrip_blocks=True,
+                                  undefined=jinja2.StrictUndefined)
+_USER_ENV = SandboxedEnvironment(autoescape=True)  # a user's template: data only, no code
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
+
+
+@dataclass
+class Job:
+    """What a worker process needs to render one chunk (picklable)."""
+    html: str
+    target: str
+    base_dir: str
+
+
+def page_html(certs: list[Certificate], plan: CertificatePlan, design: Design | None,
+              roles: dict[str, str], *, seal_png: bytes | None = None,
+              user_template: Path | None = None, calibration: bool = False) -> str:
+    """The HTML of a chunk of certificates; `roles` holds each font role's CSS family list."""
+    if design is None:
+        return _user_html(certs, plan, roles, user_template)
+    seal = _seal(plan, design, seal_png) if design.seal_centre else None
+    return _BUILTIN_ENV.get_template("certificate.html.j2").render(
+        certificates=certs, boxes=design.boxes, page=design.page_mm, frame=design.frame,
+        seal=seal, roles=roles, red=gb.RED, title=plan.title, organ=plan.organ,
+        calibration=calibration)
+
+
+def _seal(plan: CertificatePlan, design: Design, png: bytes | None):
+    if not png:
+        return None
+    d = plan.seal_size_mm
+    return {"src": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "left": design.seal_centre[0] - d / 2, "top": design.seal_centre[1] - d / 2,
+            "size": d}
+
+
+def _user_html(certs, plan, roles, template_path: Path) -> str:
+    source = Path(template_path).read_text("utf-8")
+    try:
+        template = _USER_ENV.from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise GongwenError(f"design template: {exc.message}", file=template_path,
+                           line=exc.lineno) from None
+    width, height = plan.overprint.paper_mm
+    pages, styles = [], []
+    for c in certs:
+        try:
+            html = template.render(**c.fields)
+        except jinja2.exceptions.SecurityError:
+            raise GongwenError("the design template tried to reach something outside the "
+                               "certificate's data", file=template_path) from None
+        except jinja2.UndefinedError as exc:
+            raise GongwenError(f"design template: {exc.message}", file=template_path) from None
+        if not styles:
+            styles = _STYLE.findall(html)
+        pages.append(f'<section class="page">{_STYLE.sub("", html)}</section>')
+    body_font = roles["kai"]
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            f'<style>@page {{ size: {width}mm {height}mm; margin: 0 }} '
+            f'.page {{ position: relative; width: {width}mm; height: {height}mm; '
+            f'overflow: hidden; break-after: page }} body {{ margin: 0; font-family: '
+            f'{body_font} }}</style>{"".join(styles)}</head><body>{"".join(pages)}</body></html>')
+
+
+def _fetcher_for(base_dir: str):
+    """Resources a page may load: embedded data, and files inside the design's own folder —
+    a design cannot read /etc/passwd or call the network."""
+    from weasyprint.urls import URLFetcher
+
+    base = Path(base_dir).resolve()
+
+    class DesignFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file://"):
+                path = Path(url[len("file://"):].split("?")[0]).resolve()
+                if base not in path.parents:
+                    raise ValueError(f"the design may not load {url}")
+            elif not url.startswith("data:"):
+                raise ValueError(f"the design may not load {url}")
+            return super().fetch(url, headers)
+
+    return DesignFetcher()
+
+
+def render_job(job: Job) -> tuple[str, int]:
+    """In a worker: one chunk's HTML → PDF. Returns (target, pages)."""
+    from weasyprint import HTML
+
+    from pipeline.writers.pdf import font_config
+
+    document = HTML(string=job.html, base_url=job.base_dir + "/",
+                    url_fetcher=_fetcher_for(job.base_dir)).render(font_config=font_config())
+    document.write_pdf(job.target)
+    return job.target, len(document.pages)
+
+
+def render_chunks(jobs: list[Job], workers: int | None = None, progress=None) -> None:
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) == 1:
+        for i, job in enumerate(jobs, start=1):
+            render_job(job)
+            if progress:
+                progress(i, len(jobs))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, _ in enumerate(pool.map(render_job, jobs), start=1):
+            if progress:
+                progress(i, len(jobs))
+
+
+def _qpdf() -> str:
+    qpdf = shutil.which("qpdf")
+    if not qpdf:
+        raise GongwenError("qpdf is not installed; run the README's setup command")
+    return qpdf
+
+
+def split(chunk: Path, targets: list[Path]) -> None:
+    """Page i of chunk → targets[i]."""
+    with tempfile.TemporaryDirectory(dir=chunk.parent) as tmp:
+        subprocess.run([_qpdf(), "--split-pages", str(chunk), f"{tmp}/p-%d.pdf"], check=True,
+                       capture_output=True)
+        pages = sorted(Path(tmp).glob("p-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
+        if len(pages) != len(targets):
+            raise GongwenError(f"{chunk.name}: {len(pages)} pages for {len(targets)} people; "
+                               "a design must give each person exactly one page")
+        for page, target in zip(pages, targets):
+            os.replace(page, target)
+
+
+def merge(sources: list[Path], target: Path) -> None:
+    """Join PDFs in order (an argument file keeps 10,000 names off the command line)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".args", dir=target.parent, delete=False,
+                                     encoding="utf-8") as args:
+        args.write("--empty\n--pages\n" + "\n".join(str(s) for s in sources)
+                   + f"\n--\n{target}\n")
+    try:
+        subprocess.run([_qpdf(), f"@{args.name}"], check=True, capture_output=True)
+    finally:
+        os.unlink(args.name)
+
+
+def page_count(path: Path) -> int:
+    out = subprocess.run([_qpdf(), "--show-npages", str(path)], check=True,
+                         capture_output=True, text=True).stdout
+    return int(out.strip())

@@ -1,0 +1,48 @@
+"""One certificate's content: the roster row's fields, its number, and the text of each box."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.certificates.design import Design, fitted_size, split_wording
+from pipeline.certificates.plan import CertificatePlan
+from pipeline.errors import PlanError
+from pipeline.readers.roster import Row
+from pipeline.transforms.placeholders import fill
+from pipeline.writers.text_width import text_chars
+
+
+@dataclass
+class Certificate:
+    row: int  # the roster's row number, as Excel shows it
+    seq: int  # position among the valid rows, 1-based: file names and merged order
+    key: str  # identifies the certificate in the register and across re-runs
+    fields: dict[str, str]  # roster fields (mapped) + params + 证书编号
+    number: str = ""
+    texts: dict[str, str] = field(default_factory=dict)  # box name → text
+    sizes: dict[str, float] = field(default_factory=dict)  # box name → pt
+
+
+def key_of(plan: CertificatePlan, values: dict[str, str]) -> str:
+    fields = plan.key or [f for f in ("姓名", "单位", "荣誉称号") if f in values] or list(values)
+    return "|".join(values.get(f, "") for f in fields)
+
+
+def compose(cert: Certificate, plan: CertificatePlan, design: Design | None) -> Certificate:
+    """Fill the wording and the boxes of a built-in design (a user's design gets the fields)."""
+    context = {**plan.params, **cert.fields, "证书编号": cert.number}
+    try:
+        wording = fill(plan.wording, context)
+    except ValueError as exc:
+        raise PlanError(f"wording, row {cert.row}: {exc}") from None
+    cert.fields["证书编号"] = cert.number
+    cert.fields["证书内容"] = wording
+    if design is None:
+        return cert
+    salutation, body = split_wording(wording)
+    texts = {"title": plan.title, "salutation": salutation, "body": body, "organ": plan.organ,
+             "date": plan.date, "number": f"证书编号：{cert.number}" if cert.number else ""}
+    for box in design.boxes:
+        text = texts.get(box.name, cert.fields.get(box.name, ""))
+        cert.texts[box.name] = text
+        cert.sizes[box.name] = fitted_size(box, text, text_chars)
+    return cert

@@ -1,0 +1,292 @@
+"""`gongwen certificates`: plan + roster → every certificate, a merged PDF and a manifest.
+
+The whole roster is read and validated before anything is written. Certificate numbers come
+from the register (one transaction for the whole roster), bound to each person's key, so a
+re-run or a reprint keeps them. Each person's output has a fingerprint in the manifest; a
+re-run (also after a crash) rebuilds only what is missing or changed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.certificates import docx_out, pdf_out
+from pipeline.certificates.design import design_for
+from pipeline.certificates.plan import read_certificate_plan
+from pipeline.certificates.records import Certificate, compose, key_of
+from pipeline.errors import GongwenError
+from pipeline.fonts import FontBook
+from pipeline.readers.roster import Issue, read_roster
+from pipeline.registerbook import safe_cell
+from pipeline.transforms.dates import parse_date
+from pipeline.transforms.seal import prepare_seal
+from pipeline.writers.atomic import atomic_path, safe_file_part, sweep_stale
+
+MANIFEST = "manifest.csv"
+MERGED = "merged.pdf"
+
+
+class CertificateError(GongwenError):
+    """The roster has problems (and --skip-invalid was not given)."""
+
+
+@dataclass
+class Outcome:
+    report: str
+    certificates: list[Certificate] = field(default_factory=list)
+    built: int = 0
+    unchanged: int = 0
+    skipped: list[Issue] = field(default_factory=list)
+    manifest: Path | None = None
+    merged: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _font_problems(certs, rows_text, fonts: FontBook, roles) -> tuple[dict[str, list[str]],
+                                                                      list[Issue]]:
+    """Fallback families per role for characters the role's font lacks; rows holding a
+    character no installed font has."""
+    from pipeline.fonts import covers
+
+    extra: dict[str, list[str]] = {}
+    issues, seen = [], {}
+    for row, role, name, text in rows_text:
+        face = fonts.face(role)
+        for ch in set(text):
+            if ch.isspace() or covers(face, ch):
+                continue
+            if (role, ch) not in seen:
+                seen[(role, ch)] = fonts.fallback(role, ch)
+            other = seen[(role, ch)]
+            if other is None:
+                issues.append(Issue(row, name, f"no installed font has '{ch}' "
+                                               f"(U+{ord(ch):04X})"))
+            elif other.family not in extra.setdefault(role, []):
+                extra[role].append(other.family)
+    return extra, issues
+
+
+def _fingerprint(cert: Certificate, shared: str) -> str:
+    data = json.dumps([shared, cert.fields, cert.number, cert.texts, cert.sizes],
+                      ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+def _read_manifest(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return {r["键"]: r for r in csv.DictReader(f) if r.get("状态") == "ok"}
+
+
+def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
+        merged_only: bool = False, check_only: bool = False, skip_invalid: bool = False,
+        make_zip: bool = False, sheet=None, db: str | None = None,
+        fonts: FontBook | None = None, progress=None, workers: int | None = None) -> Outcome:
+    plan, src = read_certificate_plan(plan_path)
+    design = design_for(plan)
+    design_file = None if design else (src.file.parent / plan.design)
+    name_box = "salutation" if design and design.box("salutation") else "姓名"
+    max_chars = design.max_chars(name_box) if design else None
+    if max_chars and name_box == "salutation":
+        max_chars -= 3  # 同志：
+    roster = read_roster(roster_path, columns=plan.columns, required=plan.required_fields(),
+                         dates=plan.dates, key=plan.key, max_name_chars=max_chars, sheet=sheet)
+    seal_png = None
+    if plan.seal:
+        seal_png = prepare_seal(src.file.parent / plan.seal, plan=src.file,
+                                line=src.line_of(("seal",)))
+    certs = [Certificate(r.row, 0, key_of(plan, r.values), dict(r.values))
+             for r in roster.valid_rows]
+    for cert in certs:
+        compose(cert, plan, design)  # texts without the number, to check fonts and fit
+    fonts = fonts or FontBook()
+    roles = {}
+    if "pdf" in formats:
+        rows_text = [(c.row, b.role, b.name, c.texts.get(b.name, "")) for c in certs
+                     for b in (design.boxes if design else [])]
+        if design is None:
+            rows_text = [(c.row, "kai", k, v) for c in certs for k, v in c.fields.items()]
+        extra, font_issues = _font_problems(certs, rows_text, fonts, roles)
+        roster.issues += font_issues
+        roles = {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
+            [face.family for face in fonts.faces(role)] + extra.get(role, [])))
+            for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    outcome = Outcome(roster.report())
+    invalid = roster.invalid
+    outcome.skipped = [i for i in roster.issues if i.kind == "error"]
+    if check_only:
+        return outcome
+    if invalid and not skip_invalid:
+        raise CertificateError(f"{len(invalid)} row(s) need fixing; nothing was written "
+                               f"(--skip-invalid builds the others):\n{roster.report()}")
+    certs = [c for c in certs if c.row not in invalid]
+    if not certs:
+        raise CertificateError(f"no valid rows to build:\n{roster.report()}")
+    for seq, cert in enumerate(certs, start=1):
+        cert.seq = seq
+    # numbers: one transaction for the whole roster
+    if plan.number:
+        from pipeline.registry import Register
+
+        year = plan.number.year or parse_date(plan.date).year
+        plan_key = f"cert:{src.file.stem}"
+        with Register(db) as register:
+            entries = register.allocate_many(
+                plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
+                                   for c in certs], year)
+        for cert, entry in zip(certs, entries):
+            cert.number = plan.number.pattern.format(code=entry.code, year=entry.year,
+                                                     seq=entry.seq)
+    for cert in certs:
+        compose(cert, plan, design)
+    outcome.certificates = certs
+    return _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
+                  Path(out_dir), formats, merged_only, make_zip, progress, workers)
+
+
+def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster, out_dir,
+           formats, merged_only, make_zip, progress, workers) -> Outcome:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out_dir)
+    shared = hashlib.sha256(b"".join([
+        __version__.encode(), src.file.read_bytes(), seal_png or b"",
+        design_file.read_bytes() if design_file else b"", json.dumps(roles).encode()])).hexdigest()
+    manifest_path = out_dir / MANIFEST
+    previous = _read_manifest(manifest_path)
+    per_person = not merged_only
+    names = {c.key: f"{c.seq:05d}-{safe_file_part(c.fields.get('姓名') or c.key)}" for c in certs}
+    todo = []
+    for cert in certs:
+        fp = _fingerprint(cert, shared)
+        old = previous.get(cert.key)
+        files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] if per_person \
+            else []
+        if old and old["指纹"] == fp and old["文件"] == ";".join(
+                str(f.relative_to(out_dir)) for f in files) and all(f.exists() for f in files):
+            continue
+        todo.append((cert, fp, files))
+    outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
+    fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
+    if per_person and "docx" in formats and todo:
+        _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress)
+    merged = out_dir / MERGED
+    if "pdf" in formats:
+        rebuilt = {c.key for c, _fp, _f in todo}
+        need_merged = bool(rebuilt) or not merged.exists()
+        _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
+                   per_person, need_merged, merged, progress, workers)
+        outcome.merged = merged
+    outcome.manifest = _write_manifest(manifest_path, certs, names, fingerprints, formats,
+                                       per_person, out_dir, roster)
+    if make_zip:
+        _write_zip(out_dir, certs, names, formats, per_person)
+    return outcome
+
+
+def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress) -> None:
+    maker = docx_out.DocxMaker(plan, design, design_file, seal_png)
+    folder = out_dir / "docx"
+    folder.mkdir(exist_ok=True)
+    for i, (cert, _fp, files) in enumerate(todo, start=1):
+        target = next(f for f in files if f.suffix == ".docx")
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(maker.make(cert))
+        if progress and (i % 200 == 0 or i == len(todo)):
+            progress("docx", i, len(todo))
+
+
+def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
+               per_person, need_merged, merged, progress, workers) -> None:
+    rebuilt = {c.key for c, _fp, _f in todo}
+    # render what changed; when the merged file must be made anew and files per person are
+    # not kept, everything is rendered
+    render = [c for c in certs if c.key in rebuilt] if per_person else certs
+    if not per_person and not need_merged:
+        return
+    with tempfile.TemporaryDirectory(prefix=f".staging.{os.getpid()}.", dir=out_dir) as tmp:
+        tmp = Path(tmp)
+        chunks = [render[i:i + pdf_out.CHUNK] for i in range(0, len(render), pdf_out.CHUNK)]
+        base = str((design_file.parent if design_file else out_dir).resolve())
+        jobs = [pdf_out.Job(pdf_out.page_html(chunk, plan, design, roles, seal_png=seal_png,
+                                              user_template=design_file),
+                            str(tmp / f"chunk-{n:05d}.pdf"), base)
+                for n, chunk in enumerate(chunks)]
+        pdf_out.render_chunks(jobs, workers, progress=(lambda i, n: progress("pdf", i, n))
+                              if progress else None)
+        if per_person:
+            folder = out_dir / "pdf"
+            folder.mkdir(exist_ok=True)
+            for job, chunk in zip(jobs, chunks):
+                pdf_out.split(Path(job.target), [folder / f"{names[c.key]}.pdf" for c in chunk])
+        if need_merged:
+            sources = ([out_dir / "pdf" / f"{names[c.key]}.pdf" for c in certs] if per_person
+                       else [Path(j.target) for j in jobs])
+            with atomic_path(merged) as part:
+                pdf_out.merge(sources, part)
+
+
+def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_dir, roster):
+    fields = list(dict.fromkeys(k for c in certs for k in c.fields
+                                if k not in ("证书内容", "证书编号")))
+    headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(headers)
+        for cert in certs:
+            files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] \
+                if per_person else []
+            digest = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest() \
+                if files else ""
+            out.writerow([cert.row, safe_cell(cert.key), *[safe_cell(cert.fields.get(k, ""))
+                                                           for k in fields],
+                          cert.number, ";".join(str(p.relative_to(out_dir)) for p in files),
+                          digest, fingerprints[cert.key], "ok"])
+        for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
+                            key=lambda i: i.row):
+            out.writerow([issue.row, "", *[""] * len(fields), "", "", "", "",
+                          f"skipped: {safe_cell(str(issue))}"])
+    return path
+
+
+def _write_zip(out_dir, certs, names, formats, per_person) -> None:
+    target = out_dir / "certificates.zip"
+    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
+        if per_person:
+            for cert in certs:
+                for ext in formats:
+                    name = f"{ext}/{names[cert.key]}.{ext}"
+                    z.write(out_dir / name, name)
+        for extra in (MERGED, MANIFEST):
+            if (out_dir / extra).exists():
+                z.write(out_dir / extra, extra)
+
+
+def calibration_page(plan_path: Path, out: Path, fonts: FontBook | None = None) -> Path:
+    """For 套打: one page with every box outlined and sample text, to print on the
+    pre-printed paper and measure the offset to put in overprint.offset_mm."""
+    plan, src = read_certificate_plan(plan_path)
+    design = design_for(plan)
+    if design is None:
+        raise GongwenError("a calibration page is for the built-in designs")
+    cert = Certificate(0, 1, "calibration", {f: f"〔{f}〕" for f in plan.fields()},
+                       number="〔证书编号〕")
+    compose(cert, plan, design)
+    fonts = fonts or FontBook()
+    roles = {r: ", ".join(f'"{f.family}"' for f in fonts.faces(r))
+             for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    with tempfile.TemporaryDirectory() as tmp:
+        job = pdf_out.Job(pdf_out.page_html([cert], plan, design, roles, calibration=True),
+                          str(Path(tmp) / "c.pdf"), tmp)
+        pdf_out.render_job(job)
+        with atomic_path(out) as part:
+            shutil.copy(job.target, part)
+    return out
