@@ -13,6 +13,7 @@ from pipeline import standard as gb
 from pipeline.certificates.plan import CertificatePlan
 
 A4_LANDSCAPE = (gb.PAGE_HEIGHT_MM, gb.PAGE_WIDTH_MM)
+STATIC = ("title", "organ", "date")  # the same on every certificate of a run
 SALUTATION_END = "："
 
 
@@ -38,6 +39,14 @@ class Design:
     boxes: tuple[Box, ...]
     frame: bool = False  # the red double frame of a full certificate
     seal_centre: tuple[float, float] | None = None  # mm; the seal over organ and date
+
+    def part(self, static: bool) -> "Design":
+        """Only the boxes that are the same for everyone (with frame and seal), or only the
+        ones that change per person: the PDF renders the first once and stamps it under
+        every page (fewer boxes per page is most of WeasyPrint's time)."""
+        boxes = tuple(b for b in self.boxes if (b.name in STATIC) == static)
+        return replace(self, boxes=boxes, frame=self.frame and static,
+                       seal_centre=self.seal_centre if static else None)
 
     def box(self, name: str) -> Box | None:
         return next((b for b in self.boxes if b.name == name), None)

@@ -125,10 +125,16 @@ class DocxMaker:
             xml = template.patch_xml(template.get_xml())
             package = Path(design_file).read_bytes()
         self.template = _ENV.from_string(xml)
-        # every part as it is, in the package's order; None marks where document.xml goes
-        with zipfile.ZipFile(io.BytesIO(package)) as z:
-            self.parts = [(info.filename, None if info.filename == "word/document.xml"
-                           else z.read(info.filename)) for info in z.infolist()]
+        # every other part compressed once into a base archive; each person's file is that
+        # archive with their document.xml appended (recompressing the styles, theme and seal
+        # for every person took most of the time)
+        base = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(package)) as src, \
+                zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != "word/document.xml":
+                    dst.writestr(info.filename, src.read(info.filename))
+        self.base = base.getvalue()
 
     def make(self, cert: Certificate) -> bytes:
         if self.design is not None:
@@ -136,8 +142,8 @@ class DocxMaker:
                                                           for k, v in cert.sizes.items()})
         else:
             xml = self.template.render(**cert.fields)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for name, data in self.parts:
-                z.writestr(name, xml.encode("utf-8") if data is None else data)
+        out = io.BytesIO(self.base)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+            z.writestr("word/document.xml", xml.encode("utf-8"))
         return out.getvalue()

@@ -7,7 +7,6 @@ split by qpdf (C++), which is several times faster than doing it in Python.
 """
 from __future__ import annotations
 
-import base64
 import os
 import re
 import shutil
@@ -41,6 +40,8 @@ class Job:
     html: str
     target: str
     base_dir: str
+    underlay: str = ""  # a one-page PDF stamped under every page (the static design)
+    pages: tuple[str, ...] = ()  # where each page goes as a file of its own (none: keep whole)
 
 
 def page_html(certs: list[Certificate], plan: CertificatePlan, design: Design | None,
@@ -56,13 +57,15 @@ def page_html(certs: list[Certificate], plan: CertificatePlan, design: Design | 
         calibration=calibration)
 
 
+SEAL_FILE = "seal.png"  # written beside each chunk: one URL, so WeasyPrint decodes it once
+
+
 def _seal(plan: CertificatePlan, design: Design, png: bytes | None):
     if not png:
         return None
     d = plan.seal_size_mm
-    return {"src": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "left": design.seal_centre[0] - d / 2, "top": design.seal_centre[1] - d / 2,
-            "size": d}
+    return {"src": SEAL_FILE, "left": design.seal_centre[0] - d / 2,
+            "top": design.seal_centre[1] - d / 2, "size": d}
 
 
 def _user_html(certs, plan, roles, template_path: Path) -> str:
@@ -121,7 +124,16 @@ def render_job(job: Job) -> tuple[str, int]:
 
     document = HTML(string=job.html, base_url=job.base_dir + "/",
                     url_fetcher=_fetcher_for(job.base_dir)).render(font_config=font_config())
-    document.write_pdf(job.target)
+    if not job.underlay:
+        document.write_pdf(job.target)
+    else:
+        bare = job.target + ".bare.pdf"
+        document.write_pdf(bare)
+        subprocess.run([_qpdf(), bare, "--underlay", job.underlay, "--repeat=1", "--",
+                        job.target], check=True, capture_output=True)
+        os.unlink(bare)
+    if job.pages:
+        split(Path(job.target), [Path(p) for p in job.pages])
     return job.target, len(document.pages)
 
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,7 +178,7 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
     outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
     fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
     if per_person and "docx" in formats and todo:
-        _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress)
+        _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers)
     merged = out_dir / MERGED
     if "pdf" in formats:
         rebuilt = {c.key for c, _fp, _f in todo}
@@ -192,16 +193,43 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
     return outcome
 
 
-def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress) -> None:
-    maker = docx_out.DocxMaker(plan, design, design_file, seal_png)
-    folder = out_dir / "docx"
-    folder.mkdir(exist_ok=True)
-    for i, (cert, _fp, files) in enumerate(todo, start=1):
-        target = next(f for f in files if f.suffix == ".docx")
+_MAKER = None
+
+
+def _init_docx_worker(plan, design, design_file, seal_png) -> None:
+    global _MAKER
+    _MAKER = docx_out.DocxMaker(plan, design, design_file, seal_png)
+
+
+def _docx_chunk(items: list[tuple[Certificate, Path]]) -> int:
+    for cert, target in items:
         with atomic_path(target) as tmp:
-            tmp.write_bytes(maker.make(cert))
-        if progress and (i % 200 == 0 or i == len(todo)):
-            progress("docx", i, len(todo))
+            tmp.write_bytes(_MAKER.make(cert))
+    return len(items)
+
+
+def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers) -> None:
+    """One DocxMaker per process; people in chunks across the cores."""
+    (out_dir / "docx").mkdir(exist_ok=True)
+    items = [(cert, next(f for f in files if f.suffix == ".docx")) for cert, _fp, files in todo]
+    chunks = [items[i:i + 250] for i in range(0, len(items), 250)]
+    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    args = (plan, design, design_file, seal_png)
+    done = 0
+    if workers <= 1:
+        _init_docx_worker(*args)
+        results = map(_docx_chunk, chunks)
+        for n in results:
+            done += n
+            if progress:
+                progress("docx", done, len(items))
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
+                             initargs=args) as pool:
+        for n in pool.map(_docx_chunk, chunks):
+            done += n
+            if progress:
+                progress("docx", done, len(items))
 
 
 def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
@@ -215,21 +243,33 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
     with tempfile.TemporaryDirectory(prefix=f".staging.{os.getpid()}.", dir=out_dir) as tmp:
         tmp = Path(tmp)
         chunks = [render[i:i + pdf_out.CHUNK] for i in range(0, len(render), pdf_out.CHUNK)]
-        base = str((design_file.parent if design_file else out_dir).resolve())
-        jobs = [pdf_out.Job(pdf_out.page_html(chunk, plan, design, roles, seal_png=seal_png,
+        if seal_png:
+            (tmp / pdf_out.SEAL_FILE).write_bytes(seal_png)
+        base = str((design_file.parent if design_file else tmp).resolve())
+        underlay, variable = "", design
+        if design is not None:  # the static part once, stamped under every page by qpdf
+            underlay = str(tmp / "static.pdf")
+            pdf_out.render_job(pdf_out.Job(pdf_out.page_html(
+                [render[0]], plan, design.part(static=True), roles, seal_png=seal_png),
+                underlay, base))
+            variable = design.part(static=False)
+        folder = out_dir / "pdf"
+        if per_person:
+            folder.mkdir(exist_ok=True)
+        jobs = [pdf_out.Job(pdf_out.page_html(chunk, plan, variable, roles, seal_png=seal_png,
                                               user_template=design_file),
-                            str(tmp / f"chunk-{n:05d}.pdf"), base)
+                            str(tmp / f"chunk-{n:05d}.pdf"), base, underlay,
+                            tuple(str(folder / f"{names[c.key]}.pdf") for c in chunk)
+                            if per_person else ())
                 for n, chunk in enumerate(chunks)]
         pdf_out.render_chunks(jobs, workers, progress=(lambda i, n: progress("pdf", i, n))
                               if progress else None)
-        if per_person:
-            folder = out_dir / "pdf"
-            folder.mkdir(exist_ok=True)
-            for job, chunk in zip(jobs, chunks):
-                pdf_out.split(Path(job.target), [folder / f"{names[c.key]}.pdf" for c in chunk])
         if need_merged:
-            sources = ([out_dir / "pdf" / f"{names[c.key]}.pdf" for c in certs] if per_person
-                       else [Path(j.target) for j in jobs])
+            # chunks when everyone was rendered now (their fonts are shared by 50 pages);
+            # the per-person files when only some were
+            everyone = len(render) == len(certs)
+            sources = ([Path(j.target) for j in jobs] if everyone else
+                       [out_dir / "pdf" / f"{names[c.key]}.pdf" for c in certs])
             with atomic_path(merged) as part:
                 pdf_out.merge(sources, part)
 

@@ -15,7 +15,6 @@ def atomic_path(target: Path):
     on any error it is removed, so no half-written file is ever left under the real name."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.",
                                suffix=target.suffix + ".part", dir=target.parent)
     os.close(fd)
