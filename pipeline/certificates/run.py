@@ -61,7 +61,7 @@ def _font_problems(certs, rows_text, fonts: FontBook, roles) -> tuple[dict[str, 
     issues, seen = [], {}
     for row, role, name, text in rows_text:
         face = fonts.face(role)
-        for ch in set(text):
+        for ch in sorted(set(text)):  # sorted: the same CSS, so the same fingerprint, each run
             if ch.isspace() or covers(face, ch):
                 continue
             if (role, ch) not in seen:
@@ -119,7 +119,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         extra, font_issues = _font_problems(certs, rows_text, fonts, roles)
         roster.issues += font_issues
         roles = {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
-            [face.family for face in fonts.faces(role)] + extra.get(role, [])))
+            [face.family for face in fonts.faces(role)] + sorted(extra.get(role, []))))
             for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
     outcome = Outcome(roster.report())
     invalid = roster.invalid
@@ -168,7 +168,7 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
     todo = []
     for cert in certs:
         fp = _fingerprint(cert, shared)
-        old = previous.get(cert.key)
+        old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
         files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] if per_person \
             else []
         if old and old["指纹"] == fp and old["文件"] == ";".join(
@@ -238,7 +238,7 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
     # render what changed; when the merged file must be made anew and files per person are
     # not kept, everything is rendered
     render = [c for c in certs if c.key in rebuilt] if per_person else certs
-    if not per_person and not need_merged:
+    if not need_merged and not (per_person and render):
         return
     with tempfile.TemporaryDirectory(prefix=f".staging.{os.getpid()}.", dir=out_dir) as tmp:
         tmp = Path(tmp)
@@ -247,7 +247,7 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
             (tmp / pdf_out.SEAL_FILE).write_bytes(seal_png)
         base = str((design_file.parent if design_file else tmp).resolve())
         underlay, variable = "", design
-        if design is not None:  # the static part once, stamped under every page by qpdf
+        if design is not None and render:  # the static part once, stamped under each page
             underlay = str(tmp / "static.pdf")
             pdf_out.render_job(pdf_out.Job(pdf_out.page_html(
                 [render[0]], plan, design.part(static=True), roles, seal_png=seal_png),
