@@ -147,7 +147,11 @@ def test_numbers_files_and_manifest(built):
     names = sorted(p.name for p in (tmp / "out" / "pdf").iterdir())
     assert "00005-x.pdf" in names and "00006-cmd().pdf" in names
     assert manifest[5]["姓名"] == "'=cmd()", "formula neutralised in the manifest"
-    assert all(len(r["SHA-256"]) == 64 for r in manifest)
+    import hashlib
+
+    for r in manifest:  # one SHA-256 per file, in the order of 文件
+        files, digests = r["文件"].split(";"), r["SHA-256"].split(";")
+        assert [hashlib.sha256((tmp / "out" / f).read_bytes()).hexdigest() for f in files] == digests
     merged = pymupdf.open(tmp / "out" / "merged.pdf")
     assert merged.page_count == 6
     assert "certificates.zip" in [p.name for p in (tmp / "out").iterdir()]

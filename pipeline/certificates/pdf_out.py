@@ -7,6 +7,7 @@ split by qpdf (C++), which is several times faster than doing it in Python.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -36,12 +37,23 @@ _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S | re.I)
 
 @dataclass
 class Job:
-    """What a worker process needs to render one chunk (picklable)."""
-    html: str
+    """What a worker process needs to render one chunk (picklable); the HTML is made in the
+    worker, so composing pages runs on every core too."""
+    certs: list[Certificate]
+    plan: CertificatePlan
+    design: Design | None
+    roles: dict[str, str]
     target: str
     base_dir: str
     underlay: str = ""  # a one-page PDF stamped under every page (the static design)
     pages: tuple[str, ...] = ()  # where each page goes as a file of its own (none: keep whole)
+    user_template: Path | None = None
+    seal_png: bytes | None = None
+    calibration: bool = False
+
+    def html(self) -> str:
+        return page_html(self.certs, self.plan, self.design, self.roles, seal_png=self.seal_png,
+                         user_template=self.user_template, calibration=self.calibration)
 
 
 def page_html(certs: list[Certificate], plan: CertificatePlan, design: Design | None,
@@ -116,13 +128,14 @@ def _fetcher_for(base_dir: str):
     return DesignFetcher()
 
 
-def render_job(job: Job) -> tuple[str, int]:
-    """In a worker: one chunk's HTML → PDF. Returns (target, pages)."""
+def render_job(job: Job) -> dict[str, str]:
+    """In a worker: one chunk → PDF (and a file per page). Returns {file: SHA-256} of the
+    files per person, hashed here rather than by the main process afterwards."""
     from weasyprint import HTML
 
     from pipeline.writers.pdf import font_config
 
-    document = HTML(string=job.html, base_url=job.base_dir + "/",
+    document = HTML(string=job.html(), base_url=job.base_dir + "/",
                     url_fetcher=_fetcher_for(job.base_dir)).render(font_config=font_config())
     if not job.underlay:
         document.write_pdf(job.target)
@@ -132,23 +145,30 @@ def render_job(job: Job) -> tuple[str, int]:
         subprocess.run([_qpdf(), bare, "--underlay", job.underlay, "--repeat=1", "--",
                         job.target], check=True, capture_output=True)
         os.unlink(bare)
-    if job.pages:
-        split(Path(job.target), [Path(p) for p in job.pages])
-    return job.target, len(document.pages)
+    if not job.pages:
+        return {}
+    split(Path(job.target), [Path(p) for p in job.pages])
+    return {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in job.pages}
 
 
-def render_chunks(jobs: list[Job], workers: int | None = None, progress=None) -> None:
+def render_chunks(jobs: list[Job], workers: int | None = None, progress=None
+                  ) -> dict[str, str]:
+    """Render every chunk on every core; returns {file: SHA-256} of the per-person files."""
     workers = workers or os.cpu_count() or 1
+    digests: dict[str, str] = {}
     if workers == 1 or len(jobs) == 1:
-        for i, job in enumerate(jobs, start=1):
-            render_job(job)
+        results = map(render_job, jobs)
+        for i, result in enumerate(results, start=1):
+            digests.update(result)
             if progress:
                 progress(i, len(jobs))
-        return
+        return digests
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for i, _ in enumerate(pool.map(render_job, jobs), start=1):
+        for i, result in enumerate(pool.map(render_job, jobs), start=1):
+            digests.update(result)
             if progress:
                 progress(i, len(jobs))
+    return digests
 
 
 def _qpdf() -> str:

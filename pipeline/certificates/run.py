@@ -177,17 +177,19 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         todo.append((cert, fp, files))
     outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
     fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
+    digests: dict[str, str] = {}  # file → SHA-256, from the workers that wrote them
     if per_person and "docx" in formats and todo:
-        _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers)
+        digests.update(_write_docx(todo, plan, design, design_file, seal_png, out_dir, progress,
+                                   workers))
     merged = out_dir / MERGED
     if "pdf" in formats:
         rebuilt = {c.key for c, _fp, _f in todo}
         need_merged = bool(rebuilt) or not merged.exists()
         _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
-                   per_person, need_merged, merged, progress, workers)
+                   per_person, need_merged, merged, progress, workers, digests)
         outcome.merged = merged
     outcome.manifest = _write_manifest(manifest_path, certs, names, fingerprints, formats,
-                                       per_person, out_dir, roster)
+                                       per_person, out_dir, roster, digests, previous)
     if make_zip:
         _write_zip(out_dir, certs, names, formats, per_person)
     return outcome
@@ -201,39 +203,44 @@ def _init_docx_worker(plan, design, design_file, seal_png) -> None:
     _MAKER = docx_out.DocxMaker(plan, design, design_file, seal_png)
 
 
-def _docx_chunk(items: list[tuple[Certificate, Path]]) -> int:
+def _docx_chunk(items: list[tuple[Certificate, Path]]) -> dict[str, str]:
+    digests = {}
     for cert, target in items:
+        data = _MAKER.make(cert)
         with atomic_path(target) as tmp:
-            tmp.write_bytes(_MAKER.make(cert))
-    return len(items)
+            tmp.write_bytes(data)
+        digests[str(target)] = hashlib.sha256(data).hexdigest()
+    return digests
 
 
-def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers) -> None:
+def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers
+                ) -> dict[str, str]:
     """One DocxMaker per process; people in chunks across the cores."""
     (out_dir / "docx").mkdir(exist_ok=True)
     items = [(cert, next(f for f in files if f.suffix == ".docx")) for cert, _fp, files in todo]
     chunks = [items[i:i + 250] for i in range(0, len(items), 250)]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
     args = (plan, design, design_file, seal_png)
-    done = 0
+    digests: dict[str, str] = {}
     if workers <= 1:
         _init_docx_worker(*args)
         results = map(_docx_chunk, chunks)
-        for n in results:
-            done += n
+        for result in results:
+            digests.update(result)
             if progress:
-                progress("docx", done, len(items))
-        return
+                progress("docx", len(digests), len(items))
+        return digests
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
                              initargs=args) as pool:
-        for n in pool.map(_docx_chunk, chunks):
-            done += n
+        for result in pool.map(_docx_chunk, chunks):
+            digests.update(result)
             if progress:
-                progress("docx", done, len(items))
+                progress("docx", len(digests), len(items))
+    return digests
 
 
 def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
-               per_person, need_merged, merged, progress, workers) -> None:
+               per_person, need_merged, merged, progress, workers, digests) -> None:
     rebuilt = {c.key for c, _fp, _f in todo}
     # render what changed; when the merged file must be made anew and files per person are
     # not kept, everything is rendered
@@ -249,21 +256,18 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
         underlay, variable = "", design
         if design is not None and render:  # the static part once, stamped under each page
             underlay = str(tmp / "static.pdf")
-            pdf_out.render_job(pdf_out.Job(pdf_out.page_html(
-                [render[0]], plan, design.part(static=True), roles, seal_png=seal_png),
-                underlay, base))
+            pdf_out.render_job(pdf_out.Job([render[0]], plan, design.part(static=True), roles,
+                                           underlay, base, seal_png=seal_png))
             variable = design.part(static=False)
         folder = out_dir / "pdf"
         if per_person:
             folder.mkdir(exist_ok=True)
-        jobs = [pdf_out.Job(pdf_out.page_html(chunk, plan, variable, roles, seal_png=seal_png,
-                                              user_template=design_file),
-                            str(tmp / f"chunk-{n:05d}.pdf"), base, underlay,
-                            tuple(str(folder / f"{names[c.key]}.pdf") for c in chunk)
-                            if per_person else ())
+        jobs = [pdf_out.Job(chunk, plan, variable, roles, str(tmp / f"chunk-{n:05d}.pdf"), base,
+                            underlay, tuple(str(folder / f"{names[c.key]}.pdf") for c in chunk)
+                            if per_person else (), user_template=design_file)
                 for n, chunk in enumerate(chunks)]
-        pdf_out.render_chunks(jobs, workers, progress=(lambda i, n: progress("pdf", i, n))
-                              if progress else None)
+        digests.update(pdf_out.render_chunks(
+            jobs, workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
         if need_merged:
             # chunks when everyone was rendered now (their fonts are shared by 50 pages);
             # the per-person files when only some were
@@ -274,7 +278,8 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
                 pdf_out.merge(sources, part)
 
 
-def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_dir, roster):
+def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_dir, roster,
+                    digests, previous):
     fields = list(dict.fromkeys(k for c in certs for k in c.fields
                                 if k not in ("证书内容", "证书编号")))
     headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
@@ -284,8 +289,11 @@ def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_d
         for cert in certs:
             files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] \
                 if per_person else []
-            digest = hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest() \
-                if files else ""
+            # one SHA-256 per file, joined; unchanged files keep the digest they had
+            old = previous.get(safe_cell(cert.key), {}).get("SHA-256", "").split(";")
+            digest = ";".join(digests.get(str(p)) or (old[i] if i < len(old) and old[i] else
+                                                      hashlib.sha256(p.read_bytes()).hexdigest())
+                              for i, p in enumerate(files))
             out.writerow([cert.row, safe_cell(cert.key), *[safe_cell(cert.fields.get(k, ""))
                                                            for k in fields],
                           cert.number, ";".join(str(p.relative_to(out_dir)) for p in files),
@@ -324,8 +332,8 @@ def calibration_page(plan_path: Path, out: Path, fonts: FontBook | None = None) 
     roles = {r: ", ".join(f'"{f.family}"' for f in fonts.faces(r))
              for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
     with tempfile.TemporaryDirectory() as tmp:
-        job = pdf_out.Job(pdf_out.page_html([cert], plan, design, roles, calibration=True),
-                          str(Path(tmp) / "c.pdf"), tmp)
+        job = pdf_out.Job([cert], plan, design, roles, str(Path(tmp) / "c.pdf"), tmp,
+                          calibration=True)
         pdf_out.render_job(job)
         with atomic_path(out) as part:
             shutil.copy(job.target, part)
