@@ -8,9 +8,10 @@ cd "$(dirname "$0")"
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
-  # Pango renders for WeasyPrint; harfbuzz-subset keeps font subsetting fast (0.2 s, not 15 s)
+  # Pango renders for WeasyPrint; harfbuzz-subset keeps font subsetting fast (0.2 s, not 15 s);
+  # qpdf splits and joins certificate PDFs
   packages=(libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils libharfbuzz-subset0
-            libpango-1.0-0 libpangoft2-1.0-0 postgresql)
+            libpango-1.0-0 libpangoft2-1.0-0 postgresql qpdf)
   missing=()
   for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   fandol=/usr/local/share/fonts/fandol
@@ -58,4 +59,7 @@ if [ "${1:-}" != "--no-demo" ]; then
   python3 -m pipeline batch inputs/batch/village-notice.yaml --rows inputs/batch/villages.csv \
     -o outputs/villages
   python3 -m pipeline number list
+  # 荣誉证书 from an Excel roster as offices keep it (title row, blank row, 合计 row)
+  python3 -m pipeline certificates inputs/certificates/certificates.yaml \
+    --roster inputs/certificates/roster.xlsx -o outputs/certificates
 fi
