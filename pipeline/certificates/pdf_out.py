@@ -50,6 +50,7 @@ class Job:
     user_template: Path | None = None
     seal_png: bytes | None = None
     calibration: bool = False
+    static: Design | None = None  # the design part to render into `underlay` if it is missing
 
     def html(self) -> str:
         return page_html(self.certs, self.plan, self.design, self.roles, seal_png=self.seal_png,
@@ -135,19 +136,21 @@ def render_job(job: Job) -> dict[str, str]:
 
     from pipeline.writers.pdf import font_config
 
+    if job.underlay and not Path(job.underlay).exists():
+        # the first chunk on each worker renders the static page; the main process never
+        # loads WeasyPrint, and two workers racing both write a whole file, renamed in place
+        mine = f"{job.underlay}.{os.getpid()}.pdf"
+        render_job(Job(job.certs[:1], job.plan, job.static, job.roles, mine, job.base_dir,
+                       seal_png=job.seal_png))
+        os.replace(mine, job.underlay)
     document = HTML(string=job.html(), base_url=job.base_dir + "/",
                     url_fetcher=_fetcher_for(job.base_dir)).render(font_config=font_config())
-    if not job.underlay:
-        document.write_pdf(job.target)
-    else:
-        bare = job.target + ".bare.pdf"
-        document.write_pdf(bare)
-        subprocess.run([_qpdf(), bare, "--underlay", job.underlay, "--repeat=1", "--",
-                        job.target], check=True, capture_output=True)
-        os.unlink(bare)
+    # the chunk stays bare: the merged file gets the static page stamped in the same qpdf run
+    # that joins the chunks, the per-person files in the run that splits them
+    document.write_pdf(job.target)
     if not job.pages:
         return {}
-    split(Path(job.target), [Path(p) for p in job.pages])
+    split(Path(job.target), [Path(p) for p in job.pages], job.underlay)
     return {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in job.pages}
 
 
@@ -178,11 +181,15 @@ def _qpdf() -> str:
     return qpdf
 
 
-def split(chunk: Path, targets: list[Path]) -> None:
-    """Page i of chunk → targets[i]."""
+def _underlay(underlay: str) -> list[str]:
+    return ["--underlay", underlay, "--repeat=1", "--"] if underlay else []
+
+
+def split(chunk: Path, targets: list[Path], underlay: str = "") -> None:
+    """Page i of chunk → targets[i], with the underlay's page stamped under each."""
     with tempfile.TemporaryDirectory(dir=chunk.parent) as tmp:
-        subprocess.run([_qpdf(), "--split-pages", str(chunk), f"{tmp}/p-%d.pdf"], check=True,
-                       capture_output=True)
+        subprocess.run([_qpdf(), str(chunk), *_underlay(underlay), "--split-pages",
+                        f"{tmp}/p-%d.pdf"], check=True, capture_output=True)
         pages = sorted(Path(tmp).glob("p-*.pdf"), key=lambda p: int(p.stem.split("-")[1]))
         if len(pages) != len(targets):
             raise GongwenError(f"{chunk.name}: {len(pages)} pages for {len(targets)} people; "
@@ -191,12 +198,13 @@ def split(chunk: Path, targets: list[Path]) -> None:
             os.replace(page, target)
 
 
-def merge(sources: list[Path], target: Path) -> None:
-    """Join PDFs in order (an argument file keeps 10,000 names off the command line)."""
+def merge(sources: list[Path], target: Path, underlay: str = "") -> None:
+    """Join PDFs in order, the underlay's page stamped under each (an argument file keeps
+    10,000 names off the command line)."""
     with tempfile.NamedTemporaryFile("w", suffix=".args", dir=target.parent, delete=False,
                                      encoding="utf-8") as args:
-        args.write("--empty\n--pages\n" + "\n".join(str(s) for s in sources)
-                   + f"\n--\n{target}\n")
+        args.write("\n".join(["--empty", "--pages", *map(str, sources), "--",
+                               *_underlay(underlay), str(target)]) + "\n")
     try:
         subprocess.run([_qpdf(), f"@{args.name}"], check=True, capture_output=True)
     finally:

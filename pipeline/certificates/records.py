@@ -46,3 +46,19 @@ def compose(cert: Certificate, plan: CertificatePlan, design: Design | None) -> 
         cert.texts[box.name] = text
         cert.sizes[box.name] = fitted_size(box, text, text_chars)
     return cert
+
+
+def set_number(cert: Certificate, number: str, plan: CertificatePlan,
+               design: Design | None) -> Certificate:
+    """Give a composed certificate its number: only the texts that show it change (the
+    wording is filled again only when it names {{ 证书编号 }})."""
+    cert.number = number
+    if "证书编号" in plan.wording or design is None:
+        return compose(cert, plan, design)
+    cert.fields["证书编号"] = number
+    for box in design.boxes:
+        if box.name in ("number", "证书编号"):
+            text = f"证书编号：{number}" if box.name == "number" else number
+            cert.texts[box.name] = text
+            cert.sizes[box.name] = fitted_size(box, text, text_chars)
+    return cert

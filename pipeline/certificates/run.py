@@ -22,7 +22,7 @@ from pipeline import __version__
 from pipeline.certificates import docx_out, pdf_out
 from pipeline.certificates.design import design_for
 from pipeline.certificates.plan import read_certificate_plan
-from pipeline.certificates.records import Certificate, compose, key_of
+from pipeline.certificates.records import Certificate, compose, key_of, set_number
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import Issue, read_roster
@@ -145,10 +145,8 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
                 plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
                                    for c in certs], year)
         for cert, entry in zip(certs, entries):
-            cert.number = plan.number.pattern.format(code=entry.code, year=entry.year,
-                                                     seq=entry.seq)
-    for cert in certs:
-        compose(cert, plan, design)
+            set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
+                                                        seq=entry.seq), plan, design)
     outcome.certificates = certs
     return _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
                   Path(out_dir), formats, merged_only, make_zip, progress, workers)
@@ -253,18 +251,17 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
         if seal_png:
             (tmp / pdf_out.SEAL_FILE).write_bytes(seal_png)
         base = str((design_file.parent if design_file else tmp).resolve())
-        underlay, variable = "", design
-        if design is not None and render:  # the static part once, stamped under each page
+        underlay, variable, static = "", design, None
+        if design is not None:  # the static part once, stamped under each page
             underlay = str(tmp / "static.pdf")
-            pdf_out.render_job(pdf_out.Job([render[0]], plan, design.part(static=True), roles,
-                                           underlay, base, seal_png=seal_png))
-            variable = design.part(static=False)
+            variable, static = design.part(static=False), design.part(static=True)
         folder = out_dir / "pdf"
         if per_person:
             folder.mkdir(exist_ok=True)
         jobs = [pdf_out.Job(chunk, plan, variable, roles, str(tmp / f"chunk-{n:05d}.pdf"), base,
                             underlay, tuple(str(folder / f"{names[c.key]}.pdf") for c in chunk)
-                            if per_person else (), user_template=design_file)
+                            if per_person else (), user_template=design_file,
+                            seal_png=seal_png, static=static)
                 for n, chunk in enumerate(chunks)]
         digests.update(pdf_out.render_chunks(
             jobs, workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
@@ -275,7 +272,7 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
             sources = ([Path(j.target) for j in jobs] if everyone else
                        [out_dir / "pdf" / f"{names[c.key]}.pdf" for c in certs])
             with atomic_path(merged) as part:
-                pdf_out.merge(sources, part)
+                pdf_out.merge(sources, part, underlay if everyone else "")
 
 
 def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_dir, roster,
