@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     cert.add_argument("--skip-invalid", action="store_true",
                       help="build the valid rows; the others are listed in the manifest")
     cert.add_argument("--zip", action="store_true", help="also pack everything into a .zip")
+    cert.add_argument("--xlsx", action="store_true", help="the manifest as .xlsx as well")
     cert.add_argument("--calibrate", action="store_true",
                       help="套打: write a calibration page to print on the paper and measure")
     _font_option(cert)
@@ -308,6 +309,7 @@ def _certificates(args) -> int:
 
     outcome = run(args.plan, args.roster, out, formats=formats, merged_only=args.merged_only,
                   check_only=args.check, skip_invalid=args.skip_invalid, make_zip=args.zip,
+                  xlsx_manifest=args.xlsx,
                   sheet=args.sheet, db=args.db, fonts=_fontbook(args), progress=progress)
     print(outcome.report)
     if args.check:

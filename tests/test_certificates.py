@@ -191,10 +191,15 @@ def test_rerun_keeps_numbers_and_rebuilds_only_changes(built, capsys):
 
 def test_skip_invalid_builds_the_rest_and_lists_skipped(tmp_path, capsys):
     rows = GOOD_ROWS[:2] + [["", "绿水村党支部", "优秀共产党员", "2026-01-15"]]
+    rows.append(["王\U0010FFFD", "绿水村党支部", "优秀共产党员", "2026-01-15"])  # no font has it
     assert _run(tmp_path, _plan(tmp_path), _csv(tmp_path / "r.csv", rows), "--skip-invalid",
-                "--format", "docx") == 0
+                "--xlsx") == 0
     manifest = _manifest(tmp_path)
-    assert [r["状态"] for r in manifest] == ["ok", "ok", "skipped: row 4, 姓名: missing"]
+    assert [r["状态"] for r in manifest] == [
+        "ok", "ok", "skipped: row 4, 姓名: missing",
+        "skipped: row 5, 姓名: no installed font has '\U0010FFFD' (U+10FFFD)"]
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "manifest.xlsx").active
+    assert sheet.max_row == 5 and sheet["B1"].value == "键"
 
 
 def test_killed_run_resumes(tmp_path):
