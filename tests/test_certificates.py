@@ -224,6 +224,11 @@ def test_killed_run_resumes(tmp_path):
     assert len(list(folder.glob("*.pdf"))) == 400
     assert pymupdf.open(tmp_path / "out" / "merged.pdf").page_count == 400
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+    import hashlib
+
+    for row in manifest:  # no orphan of the killed run wrote over a file afterwards
+        path = tmp_path / "out" / row["文件"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == row["SHA-256"]
 
 
 def test_long_name_shrinks_to_its_box(tmp_path):

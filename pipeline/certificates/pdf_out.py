@@ -25,6 +25,7 @@ from pipeline.certificates.design import Design
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
 from pipeline.errors import GongwenError
+from pipeline.writers.atomic import die_with_parent
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "certificates"
 CHUNK = 50  # people per WeasyPrint document: small font subsets per file, little overhead
@@ -166,7 +167,7 @@ def render_chunks(jobs: list[Job], workers: int | None = None, progress=None
             if progress:
                 progress(i, len(jobs))
         return digests
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
         for i, result in enumerate(pool.map(render_job, jobs), start=1):
             digests.update(result)
             if progress:

@@ -29,7 +29,7 @@ from pipeline.readers.roster import Issue, read_roster
 from pipeline.registerbook import safe_cell
 from pipeline.transforms.dates import parse_date
 from pipeline.transforms.seal import prepare_seal
-from pipeline.writers.atomic import atomic_path, safe_file_part, sweep_stale
+from pipeline.writers.atomic import atomic_path, die_with_parent, safe_file_part, sweep_stale
 
 MANIFEST = "manifest.csv"
 MERGED = "merged.pdf"
@@ -224,8 +224,10 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
 _MAKER = None
 
 
-def _init_docx_worker(plan, design, design_file, seal_png) -> None:
+def _init_docx_worker(plan, design, design_file, seal_png, worker: bool = True) -> None:
     global _MAKER
+    if worker:
+        die_with_parent()
     _MAKER = docx_out.DocxMaker(plan, design, design_file, seal_png)
 
 
@@ -249,7 +251,7 @@ def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, wo
     args = (plan, design, design_file, seal_png)
     digests: dict[str, str] = {}
     if workers <= 1:
-        _init_docx_worker(*args)
+        _init_docx_worker(*args, worker=False)
         results = map(_docx_chunk, chunks)
         for result in results:
             digests.update(result)

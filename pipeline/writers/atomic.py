@@ -85,3 +85,18 @@ def safe_file_part(text: str) -> str:
     still readable Chinese."""
     text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", text).strip(" ._=+-@")
     return text[:60] or "row"
+
+
+def die_with_parent() -> None:
+    """In a worker process: be killed when the parent dies (kill -9 included), so no orphan
+    keeps writing into an output folder that a re-run is already cleaning. Linux only."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
