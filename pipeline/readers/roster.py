@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 import unicodedata
@@ -204,10 +205,12 @@ def read_roster(path: Path, *, columns: dict[str, str] | None = None,
               for c in grid[header_index]]
     missing = [f for f in required if f not in header]
     if missing:
-        known = ", ".join(h for h in header if h)
+        known = [h for h in header if h and h not in required]
+        close = difflib.get_close_matches(missing[0], known, n=1, cutoff=0.1)
         raise RosterError(f"no column {', '.join(missing)} (the header on row "
-                          f"{header_index + 1} has: {known}); rename it in the roster or map "
-                          f"it in the plan, e.g. columns: {{名字: {missing[0]}}}", file=path)
+                          f"{header_index + 1} has: {', '.join(h for h in header if h)}); "
+                          "rename it in the roster or map it in the plan, e.g. columns: "
+                          f"{{{close[0] if close else '名字'}: {missing[0]}}}", file=path)
     date_fields = set(dates or [])
     rows: list[Row] = []
     for index in range(header_index + 1, len(grid)):
