@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pipeline.certificates.design import Design, fitted_size, split_wording
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.errors import PlanError
-from pipeline.readers.roster import Row
 from pipeline.transforms.placeholders import fill
 from pipeline.writers.text_width import text_chars
 
