@@ -7,9 +7,7 @@ plan or row changed (a fingerprint of both is kept in the manifest).
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +16,9 @@ from pipeline import __version__
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
-from pipeline.registerbook import safe_cell
-from pipeline.writers.atomic import atomic_path, safe_file_part
+from pipeline.readers.roster import read_roster
+from pipeline.writers.atomic import safe_file_part
+from pipeline.writers.sheets import read_table, safe_cell, write_table
 
 MANIFEST_HEADERS = ["行号", "键", "发文字号", "文件", "指纹", "SHA-256"]
 
@@ -29,34 +28,9 @@ class RowsError(GongwenError):
 
 
 def read_rows(path: Path, sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {column: text}) for every non-blank row; the header is row 1."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.exists():
-        raise RowsError(f"'{path}' does not exist")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=str, sheet_name=sheet or 0)
-        else:
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise RowsError(f"{path}: not UTF-8 or GB18030 text; save it as CSV UTF-8")
-            frame = pd.read_csv(io.StringIO(text), dtype=str, skip_blank_lines=False)
-    except (ValueError, OSError) as exc:
-        raise RowsError(f"{path}: cannot read the rows ({exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    rows = []
-    for i, record in enumerate(frame.fillna("").to_dict("records")):
-        values = {k: str(v).strip() for k, v in record.items()}
-        if any(values.values()):
-            rows.append((i + 2, values))
+    """(spreadsheet row number, {column: text}) for every non-blank row, read like any roster
+    (encoding found from the bytes, spaces and full-width characters cleaned)."""
+    rows = [(r.row, r.values) for r in read_roster(path, sheet=sheet).rows]
     if not rows:
         raise RowsError(f"{path}: no rows under the header")
     return rows
@@ -73,19 +47,13 @@ class BatchRow:
 
 
 def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
-    if not path.exists():
-        return {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return {r["键"]: r for r in csv.DictReader(f)}
+    return {r["键"]: r for r in read_table(path)}
 
 
 def _write_manifest(path: Path, done: list[BatchRow]) -> None:
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(MANIFEST_HEADERS)
-        for r in sorted(done, key=lambda r: r.row):
-            out.writerow([r.row, safe_cell(r.key), r.number, safe_cell(";".join(r.files)),
-                          r.fingerprint, r.sha256])
+    write_table(path, MANIFEST_HEADERS, [
+        [r.row, safe_cell(r.key), r.number, safe_cell(";".join(r.files)), r.fingerprint, r.sha256]
+        for r in sorted(done, key=lambda r: r.row)])
 
 
 def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMATS,

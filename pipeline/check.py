@@ -20,7 +20,11 @@ from pipeline.transforms.dates import cn_number
 from pipeline.transforms.punctuation import half_width_marks, has_old_date
 
 ERROR, WARNING = "error", "warning"
-TOL_MM = 1.0
+TOL_MM = gb.TOLERANCE_MM
+# A .docx may set its top/bottom margins below 37/35 mm so the ink, not the line box, lands
+# there (ours: 32.8/33.5 mm); more than this much below cannot be that compensation
+TOP_MARGIN_COMPENSATION_MM = 6.0
+BOTTOM_MARGIN_COMPENSATION_MM = 4.0
 
 
 @dataclass
@@ -173,11 +177,10 @@ def check_docx(path: Path) -> list[Finding]:
         if abs(left - gb.MARGIN_LEFT_MM) > TOL_MM or abs(right - gb.MARGIN_RIGHT_MM) > TOL_MM:
             out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                     f"left/right margins {left:.1f}/{right:.1f} mm", "28 mm left, 26 mm right")
-        # top/bottom: the standard measures the ink, so a writer may set a margin a few mm
-        # smaller than 37/35 to compensate the line box (ours: 32.8/33.5 mm); more than 6 mm
-        # (top) or 4 mm (bottom) off cannot be that
-        if not (gb.MARGIN_TOP_MM - 6 <= top <= gb.MARGIN_TOP_MM + TOL_MM) or \
-                not (gb.MARGIN_BOTTOM_MM - 4 <= bottom <= gb.MARGIN_BOTTOM_MM + TOL_MM):
+        if not (gb.MARGIN_TOP_MM - TOP_MARGIN_COMPENSATION_MM <= top
+                <= gb.MARGIN_TOP_MM + TOL_MM) or \
+                not (gb.MARGIN_BOTTOM_MM - BOTTOM_MARGIN_COMPENSATION_MM <= bottom
+                     <= gb.MARGIN_BOTTOM_MM + TOL_MM):
             out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                     f"top/bottom margins {top:.1f}/{bottom:.1f} mm",
                     "37 mm to the first line's characters, 35 mm below the 22nd")

@@ -6,23 +6,16 @@ then nothing is imported.
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
+from pipeline.readers.roster import read_roster
 from pipeline.registry import ISSUED, VOID, Entry, Register, RegisterError, parse_number
-from pipeline.writers.atomic import atomic_path
+from pipeline.writers.sheets import safe_cell, write_table
 
 HEADERS = ["序号", "发文字号", "标题", "文档键", "文件", "状态", "登记人", "登记时间",
            "作废原因", "作废人", "作废时间"]
 STATUS_LABEL = {ISSUED: "已发", VOID: "作废"}
 _LABEL_STATUS = {v: k for k, v in STATUS_LABEL.items()}
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet will not run: a leading = + - @ (or tab/CR) starts a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def rows_of(entries: list[Entry]) -> list[list[str]]:
@@ -33,17 +26,7 @@ def rows_of(entries: list[Entry]) -> list[list[str]]:
 
 def export(entries: list[Entry], path: Path) -> Path:
     rows = [[safe_cell(c) for c in row] for row in rows_of(entries)]
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        if path.suffix.lower() == ".xlsx":
-            import pandas as pd
-
-            pd.DataFrame(rows, columns=HEADERS).to_excel(tmp, index=False, sheet_name="发文登记簿",
-                                                         engine="openpyxl")
-        else:
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as f:  # BOM: Excel reads UTF-8
-                csv.writer(f).writerows([HEADERS, *rows])
-    return path
+    return write_table(path, HEADERS, rows, sheet="发文登记簿")
 
 
 def table(entries: list[Entry]) -> str:
@@ -57,36 +40,17 @@ def table(entries: list[Entry]) -> str:
                                zip(row, widths)).rstrip() for row in grid)
 
 
-def read_book(path: Path):
-    """The rows of an exported (or hand-kept) register, as a DataFrame of strings."""
-    import pandas as pd
-
-    path = Path(path)
-    if not path.exists():
-        raise RegisterError(f"'{path}' does not exist")
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str).fillna("")
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return pd.read_csv(io.StringIO(raw.decode(encoding)), dtype=str).fillna("")
-            except UnicodeDecodeError:
-                continue
-        raise RegisterError(f"{path}: not UTF-8 or GB18030 text")
-    except (ValueError, OSError) as exc:
-        raise RegisterError(f"{path}: cannot read it as a register ({exc})") from None
-
-
 def import_book(register: Register, path: Path, by: str | None = None) -> list[Entry]:
-    frame = read_book(path)
-    if "发文字号" not in frame.columns:
-        raise RegisterError(f"{path}: no 发文字号 column (columns: {', '.join(frame.columns)})")
+    path = Path(path)
+    # read like any roster: encoding found from the bytes, a title row above the header
+    # skipped, spaces and full-width digits cleaned; a missing 发文字号 column is named
+    book = read_roster(path, required=["发文字号"])
     existing = {e.number: e for e in register.entries()}
     keys = {(e.code, e.doc_key) for e in existing.values() if e.status == ISSUED}
     problems, entries, seen = [], [], {}
-    for i, row in enumerate(frame.to_dict("records")):
-        at = f"{path.name} row {i + 2}"  # row 1 is the header, as Excel numbers them
+    for book_row in book.rows:
+        row = book_row.values
+        at = f"{path.name} row {book_row.row}"  # as Excel numbers them
         number = row["发文字号"].strip()
         if not number:
             continue
@@ -107,7 +71,7 @@ def import_book(register: Register, path: Path, by: str | None = None) -> list[E
             problems.append(f"{at}, 发文字号: {number} also on row {seen[number]}")
         elif status == ISSUED and (code, key) in keys:
             problems.append(f"{at}, 文档键: key '{key}' is already bound to another number")
-        seen[number] = i + 2
+        seen[number] = book_row.row
         if status == ISSUED:
             keys.add((code, key))
         entries.append(Entry(code, year, seq, number, key, status,

@@ -15,7 +15,7 @@ from measure import horizontal_strokes, ink_box, is_red, line_ink, text_lines
 from pipeline import standard as gb
 from pipeline.writers.text_width import text_chars
 
-TOL = 1.0  # mm, GB/T 9704 5.2.2 allows ±1 mm
+TOL = gb.TOLERANCE_MM
 PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
 pytestmark = pytest.mark.parametrize("name", EXAMPLES)
 

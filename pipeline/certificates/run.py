@@ -7,7 +7,6 @@ re-run (also after a crash) rebuilds only what is missing or changed.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -26,10 +25,10 @@ from pipeline.certificates.records import Certificate, compose, key_of, set_numb
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import Issue, read_roster
-from pipeline.registerbook import safe_cell
 from pipeline.transforms.dates import parse_date
 from pipeline.transforms.seal import prepare_seal
 from pipeline.writers.atomic import atomic_path, die_with_parent, safe_file_part, sweep_stale
+from pipeline.writers.sheets import read_table, safe_cell, write_table
 
 MANIFEST = "manifest.csv"
 MERGED = "merged.pdf"
@@ -90,10 +89,7 @@ def _fingerprint(cert: Certificate, shared: str) -> str:
 
 
 def _read_manifest(path: Path) -> dict[str, dict]:
-    if not path.exists():
-        return {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        return {r["键"]: r for r in csv.DictReader(f) if r.get("状态") == "ok"}
+    return {r["键"]: r for r in read_table(path) if r.get("状态") == "ok"}
 
 
 def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
@@ -157,31 +153,13 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
             set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
                                                         seq=entry.seq), plan, design)
     outcome.certificates = certs
-    outcome = _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
-                     Path(out_dir), formats, merged_only, make_zip, progress, workers)
-    if xlsx_manifest:
-        _manifest_xlsx(outcome.manifest)
-    return outcome
-
-
-def _manifest_xlsx(csv_path: Path) -> Path:
-    """The manifest as a workbook too (the CSV's cells are already formula-safe)."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "证书清单"
-    with open(csv_path, encoding="utf-8-sig", newline="") as f:
-        for row in csv.reader(f):
-            sheet.append(row)
-    target = csv_path.with_suffix(".xlsx")
-    with atomic_path(target) as tmp:
-        book.save(tmp)
-    return target
+    return _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
+                  Path(out_dir), formats, merged_only, make_zip, xlsx_manifest, progress,
+                  workers)
 
 
 def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster, out_dir,
-           formats, merged_only, make_zip, progress, workers) -> Outcome:
+           formats, merged_only, make_zip, xlsx_manifest, progress, workers) -> Outcome:
     out_dir.mkdir(parents=True, exist_ok=True)
     sweep_stale(out_dir)
     shared = hashlib.sha256(b"".join([
@@ -214,8 +192,11 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
                    per_person, need_merged, merged, progress, workers, digests)
         outcome.merged = merged
-    outcome.manifest = _write_manifest(manifest_path, certs, names, fingerprints, formats,
-                                       per_person, out_dir, roster, digests, previous)
+    headers, rows = _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir,
+                                   roster, digests, previous)
+    outcome.manifest = write_table(manifest_path, headers, rows)
+    if xlsx_manifest:
+        write_table(manifest_path.with_suffix(".xlsx"), headers, rows, sheet="证书清单")
     if make_zip:
         _write_zip(out_dir, certs, names, formats, per_person)
     return outcome
@@ -305,31 +286,31 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
                 pdf_out.merge(sources, part, underlay if everyone else "")
 
 
-def _write_manifest(path, certs, names, fingerprints, formats, per_person, out_dir, roster,
-                    digests, previous):
+def _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir, roster, digests,
+                   previous) -> tuple[list[str], list[list]]:
+    """Row, key, fields, number, files, a SHA-256 per file, fingerprint and status for each
+    certificate; then each skipped row with its problem. User text is formula-safe."""
     fields = list(dict.fromkeys(k for c in certs for k in c.fields
                                 if k not in ("证书内容", "证书编号")))
     headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-        out = csv.writer(f)
-        out.writerow(headers)
-        for cert in certs:
-            files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] \
-                if per_person else []
-            # one SHA-256 per file, joined; unchanged files keep the digest they had
-            old = previous.get(safe_cell(cert.key), {}).get("SHA-256", "").split(";")
-            digest = ";".join(digests.get(str(p)) or (old[i] if i < len(old) and old[i] else
-                                                      hashlib.sha256(p.read_bytes()).hexdigest())
-                              for i, p in enumerate(files))
-            out.writerow([cert.row, safe_cell(cert.key), *[safe_cell(cert.fields.get(k, ""))
-                                                           for k in fields],
-                          cert.number, ";".join(str(p.relative_to(out_dir)) for p in files),
-                          digest, fingerprints[cert.key], "ok"])
-        for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
-                            key=lambda i: i.row):
-            out.writerow([issue.row, "", *[""] * len(fields), "", "", "", "",
-                          f"skipped: {safe_cell(str(issue))}"])
-    return path
+    rows = []
+    for cert in certs:
+        files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] \
+            if per_person else []
+        # one SHA-256 per file, joined; unchanged files keep the digest they had
+        old = previous.get(safe_cell(cert.key), {}).get("SHA-256", "").split(";")
+        digest = ";".join(digests.get(str(p)) or (old[i] if i < len(old) and old[i] else
+                                                  hashlib.sha256(p.read_bytes()).hexdigest())
+                          for i, p in enumerate(files))
+        rows.append([cert.row, safe_cell(cert.key),
+                     *[safe_cell(cert.fields.get(k, "")) for k in fields], cert.number,
+                     ";".join(str(p.relative_to(out_dir)) for p in files), digest,
+                     fingerprints[cert.key], "ok"])
+    for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
+                        key=lambda i: i.row):
+        rows.append([issue.row, "", *[""] * len(fields), "", "", "", "",
+                     f"skipped: {safe_cell(str(issue))}"])
+    return headers, rows
 
 
 def _write_zip(out_dir, certs, names, formats, per_person) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.errors import GongwenError
 from pipeline.readers.plan import SECRECY, URGENCY
+from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode
 from pipeline.transforms.punctuation import modernise_dates, to_full_width
 
 CN_NUM = "一二三四五六七八九十百"
@@ -65,7 +66,6 @@ COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
 PRINTED = re.compile(r"^(?P<printer>\S.*?)\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
 class DraftError(GongwenError):
@@ -124,12 +124,9 @@ class Draft:
 
 
 def read_text(path: Path) -> str:
-    raw = Path(path).read_bytes()
-    for encoding in ("utf-8-sig", "gb18030", "big5"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    text = decode(Path(path).read_bytes(), (*CHINESE_ENCODINGS, "big5"))
+    if text is not None:
+        return text
     raise DraftError("not UTF-8, GB18030 or Big5 text; save it as UTF-8", file=path)
 
 
@@ -138,7 +135,7 @@ def text_lines(text: str) -> list[SourceLine]:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.translate(_ZERO_WIDTH))
+    text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH))
     text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\n", "")
     return re.sub(r"[ \t]+", " ", text).strip()
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import GongwenError
+from pipeline.readers.textfile import ZERO_WIDTH, decode
 from pipeline.transforms.dates import format_date, parse_date
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _FULL_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ０-９ Ａ-Ｚ ａ-ｚ ！…
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_SPACED = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·](?:\s*[\u3400-\u9fff"
@@ -79,17 +79,11 @@ class Roster:
 
 # --- reading ----------------------------------------------------------------------------------
 def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")  # GBK is a subset
-    except UnicodeDecodeError:
+    text = decode(raw)
+    if text is None:
         raise RosterError("neither UTF-8 nor GBK/GB18030 text; save it from Excel as "
-                          "“CSV UTF-8”", file=path) from None
+                          "“CSV UTF-8”", file=path)
+    return text
 
 
 def _cell_text(value) -> object:
@@ -166,7 +160,7 @@ def _header_row(grid, expected: set[str]) -> int:
 
 # --- cleaning -----------------------------------------------------------------------------------
 def clean_text(value: str) -> str:
-    text = unicodedata.normalize("NFC", value.translate(_ZERO_WIDTH)).translate(_FULL_ASCII)
+    text = unicodedata.normalize("NFC", value.translate(ZERO_WIDTH)).translate(_FULL_ASCII)
     text = _SPACES.sub(" ", text).strip()
     if _CJK_SPACED.match(text):  # 王  伟: spaces typed to line names up in Excel
         text = text.replace(" ", "")
