@@ -7,11 +7,11 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Annotated, Any, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline import model
+from pipeline import limits, model
 from pipeline.errors import PlanError
 from pipeline.readers.body import parse_body
 from pipeline.readers.yamlsource import Located, dotted, load_located
@@ -28,26 +28,49 @@ SECRECY = re.compile(r"^(绝密|机密|秘密)(★\S+)?$")
 URGENCY = ("特急", "加急")
 
 
+def _suggest(value: str) -> str:
+    """The number with every usual slip mended (brackets, 第, leading zeros, short year,
+    full-width digits), if that gives a valid number; else "". A suggestion the checker
+    would reject again is worse than none."""
+    fixed = value.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
+    fixed = re.sub(r"[\[(（【〔](\d{2}|\d{4})[\])）】〕]", r"〔\1〕", fixed).replace("第", "")
+    fixed = re.sub(r"〔(\d{2})〕", r"〔20\1〕", fixed)
+    fixed = re.sub(r"〕0+(\d)", r"〕\1", fixed)
+    fixed = re.sub(r"\s+", "", fixed)
+    if not fixed.endswith("号") and re.search(r"〕\d+$", fixed):
+        fixed += "号"
+    return fixed if DOC_NUMBER.match(fixed) else ""
+
+
 def check_doc_number(value: str) -> str:
     """Return the number if it has the standard's form, else raise ValueError saying why."""
     value = value.strip()
     if DOC_NUMBER.match(value):
         return value
+    fixed = _suggest(value)
+    example = f", e.g. {fixed}" if fixed else ""
     if re.search(r"[\[\]()（）【】]", value):
-        fixed = re.sub(r"[\[(（【](\d{4})[\])）】]", r"〔\1〕", value)
-        raise ValueError(f"'{value}': the year takes hexagonal brackets 〔〕, e.g. {fixed}")
+        raise ValueError(f"'{value}': the year takes hexagonal brackets 〔〕{example}")
     if "第" in value:
-        raise ValueError(f"'{value}': no 第 before the sequence, e.g. {value.replace('第', '')}")
+        raise ValueError(f"'{value}': no 第 before the sequence{example}")
     if re.search(r"〕0\d*号$", value):
-        fixed = re.sub(r"〕0+(\d)", r"〕\1", value)
-        raise ValueError(f"'{value}': no leading zeros in the sequence, e.g. {fixed}")
+        raise ValueError(f"'{value}': no leading zeros in the sequence{example}")
     if re.search(r"〔\d{2}〕", value):
         raise ValueError(f"'{value}': write the year in full, e.g. 〔2026〕")
     raise ValueError(f"'{value}' is not a document number like 舟组基〔2012〕19号")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # nan and inf are numbers to YAML (.nan, .inf) but no length on paper
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+def _short(value, limit: int = limits.MAX_LINE_CHARS):
+    """Every text in a one-line field (or list of them) within limit characters."""
+    for item in [value] if isinstance(value, str) else (value or []):
+        if isinstance(item, str) and len(item) > limit:
+            raise ValueError(f"'{item[:20]}…' has {len(item)} characters; at most {limit}")
+    return value
 
 
 class SignaturePlan(_Strict):
@@ -55,7 +78,12 @@ class SignaturePlan(_Strict):
     date: Any  # 成文日期
     seal: Optional[OneOrMany] = None  # PNG path(s), relative to the plan, one per organ
     seal_size_mm: float = Field(SEAL_DIAMETER_MM, gt=10, lt=80)
-    seal_offset_mm: tuple[float, float] = (0.0, 0.0)
+    seal_offset_mm: tuple[Annotated[float, Field(ge=-limits.MAX_OFFSET_MM,
+                                                 le=limits.MAX_OFFSET_MM)],
+                          Annotated[float, Field(ge=-limits.MAX_OFFSET_MM,
+                                                 le=limits.MAX_OFFSET_MM)]] = (0.0, 0.0)
+
+    _organ = field_validator("organ")(lambda v: _short(v))
 
     @field_validator("date")
     @classmethod
@@ -68,6 +96,9 @@ class ClosingPlan(_Strict):
     printer: Optional[Text] = None  # 印发机关
     date: Any = None  # 印发日期
 
+    _printer = field_validator("printer")(lambda v: _short(v))
+    _cc = field_validator("cc")(lambda v: _short(v, limits.MAX_LONG_LINE_CHARS))
+
     @field_validator("date")
     @classmethod
     def _date(cls, value):
@@ -75,15 +106,15 @@ class ClosingPlan(_Strict):
 
 
 class AttachmentPlan(_Strict):
-    title: Text
-    body: Optional[Text] = None  # absent: the attachment is only named in 附件说明
+    title: Text = Field(max_length=limits.MAX_TITLE_CHARS)
+    body: Optional[Text] = Field(None, max_length=limits.MAX_TEXT_CHARS)  # absent: only named
 
 
 class Plan(_Strict):
     kind: Optional[Text] = None  # 文种
     id: Optional[Text] = None  # key for the number register
     copy_number: Optional[Union[int, Text]] = None  # 份号
-    copies: Optional[int] = Field(None, ge=1, le=999999)  # number of printed copies
+    copies: Optional[int] = Field(None, ge=1, le=limits.MAX_COPIES)  # printed copies
     secrecy: Optional[Text] = None  # 密级和保密期限
     urgency: Optional[Text] = None  # 紧急程度
     organ: OneOrMany  # 发文机关
@@ -91,14 +122,27 @@ class Plan(_Strict):
     number: Optional[Text] = None  # 发文字号, or "auto" to take the next from the register
     number_code: Optional[Text] = None  # 机关代字 for number: auto, e.g. 青政
     signers: Optional[OneOrMany] = None  # 签发人
-    title: Text
-    to: Optional[Text] = None  # 主送机关
+    title: Text = Field(max_length=limits.MAX_TITLE_CHARS)
+    to: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 主送机关
     params: dict[str, Any] = {}
-    body: Text
+    body: Text = Field(max_length=limits.MAX_TEXT_CHARS)
     attachments: list[AttachmentPlan] = []
     signature: Optional[SignaturePlan] = None
-    note: Optional[Text] = None  # 附注
+    note: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 附注
     closing: Optional[ClosingPlan] = None  # 版记
+
+    @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
+                     "urgency")
+    @classmethod
+    def _one_line(cls, value):
+        return _short(value)
+
+    @field_validator("organ")
+    @classmethod
+    def _organ(cls, value):
+        if not as_list(value):
+            raise ValueError("names no organ; write the issuing organ, e.g. organ: 青山镇人民政府")
+        return _short(value)
 
     @field_validator("copy_number")
     @classmethod
@@ -181,10 +225,20 @@ _FRIENDLY = {
     "less_than_equal": "is too large",
     "greater_than": "is too small",
     "less_than": "is too large",
+    "string_too_long": "is too long",
+    "finite_number": "should be an ordinary number (not .nan or .inf)",
+    "float_type": "should be a number",
+    "too_short": "has too few items",
+    "too_long": "has too many items",
+    "bool_type": "should be yes or no",
 }
 
 
-_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|tuple|function-\w+)(\[.*\])?$")
+# pydantic's names for union members and constrained types ('str', 'list[str]',
+# 'constrained-str', 'function-after[...]'): never shown to a clerk
+_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|tuple|constrained-\w+|function-\w+|"
+                        r"json-or-python|union|nullable|lax-or-strict|chain|[a-z-]+\[.*\])"
+                        r"(\[.*\])?$")
 
 
 def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
@@ -224,6 +278,10 @@ def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None
         message = "is required but missing"
     else:
         message = _FRIENDLY.get(kind, err["msg"])
+        limit = (err.get("ctx") or {}).get("max_length") or (err.get("ctx") or {}).get("le")
+        if kind in ("string_too_long", "too_long", "less_than_equal") and limit is not None:
+            message += f" (at most {limit:g})" if isinstance(limit, float) else \
+                f" (at most {limit})"
     if not loc:
         return PlanError(message, file=src.file)
     return PlanError(message, file=src.file, line=src.line_of(loc), field=dotted(loc))

@@ -1,15 +1,28 @@
 """Filling {{ params.x }} placeholders in any text field of a plan.
 
 Templates run in jinja2's sandbox: a plan is data, and must not be able to read files or
-call code. A placeholder that names nothing is an error that names it, never an empty string.
+call code. The sandbox's attribute rules are not enough for data typed (or pasted) by
+anyone: a loop over range(100000) inside another, {{ 'x' * 10**9 }} or a macro calling itself
+would hang the build or fill the memory. So every field is filled within budgets
+(pipeline/limits.py): CPU time, output size, range() items, macro depth, integer size; the
+operators and filters that can multiply a string are checked before they run. A
+placeholder that names nothing is an error that names it, never an empty string.
 """
 from __future__ import annotations
 
+import operator
+import re
+import signal
+import threading
 from functools import lru_cache
 from typing import Any, Callable
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from pipeline import limits
+from pipeline.readers.textfile import unsafe_char, unsafe_message
 
 
 class _NamedUndefined(StrictUndefined):
@@ -20,8 +33,162 @@ class _NamedUndefined(StrictUndefined):
     __str__ = __iter__ = __len__ = __bool__ = _fail_with_undefined_error  # type: ignore
 
 
-_env = SandboxedEnvironment(undefined=_NamedUndefined, autoescape=False,
-                            keep_trailing_newline=True)
+class BudgetError(Exception):
+    """A template went over one of the limits; the message says which."""
+
+
+class _Budget(threading.local):
+    range_items = 0
+    depth = 0
+
+
+_budget = _Budget()
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
+
+
+def _check_size(n: int, what: str) -> None:
+    if n > limits.TEMPLATE_OUTPUT_CHARS:
+        raise BudgetError(f"{what} would make {n:,} characters; a field may hold "
+                          f"{limits.TEMPLATE_OUTPUT_CHARS:,}")
+
+
+def _check_int(value: Any) -> Any:
+    if isinstance(value, int) and value.bit_length() > limits.TEMPLATE_INT_BITS:
+        raise BudgetError(f"a number with more than {limits.TEMPLATE_INT_BITS} bits")
+    return value
+
+
+def _check_format(spec: Any) -> None:
+    """Refuse a format whose width could be huge: a written width of a million or more, or a
+    width taken from the arguments (%*s, {:{}})."""
+    if isinstance(spec, str) and (re.search(r"%[-+ #0\d.]*\*", spec)
+                                  or re.search(r"[%:][^%:{}]*\d{6,}", spec)
+                                  or re.search(r"\{[^{}]*:[^{}]*\{", spec)):
+        raise BudgetError("a format width of a million or more, or taken from a value")
+
+
+class _BudgetedSandbox(SandboxedEnvironment):
+    # operators that can build a huge string or number in one step are checked first; being
+    # intercepted also keeps the compiler from folding them (a hang at compile time)
+    intercepted_binops = frozenset(["*", "**", "+", "%", "//"])
+
+    def call_binop(self, context, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "*":
+            for seq, times in ((left, right), (right, left)):
+                if _size(seq) or isinstance(seq, str):
+                    if isinstance(times, int):
+                        _check_size(_size(seq) * max(times, 0), "a repeated text")
+            if isinstance(left, int) and isinstance(right, int):
+                if left.bit_length() + right.bit_length() > limits.TEMPLATE_INT_BITS:
+                    raise BudgetError(f"a number with more than {limits.TEMPLATE_INT_BITS} bits")
+        elif operator_ == "**":
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+                bits = abs(right) * max(abs(left), 2).bit_length() if isinstance(left, int) \
+                    else 0
+                if bits > limits.TEMPLATE_INT_BITS or abs(right) > limits.TEMPLATE_INT_BITS:
+                    raise BudgetError(f"a power with more than {limits.TEMPLATE_INT_BITS} bits")
+        elif operator_ == "+":
+            _check_size(_size(left) + _size(right), "joined text")
+        elif operator_ == "%" and isinstance(left, str):
+            _check_format(left)
+        result = {"*": operator.mul, "**": operator.pow, "+": operator.add,
+                  "%": operator.mod, "//": operator.floordiv}[operator_](left, right)
+        _check_size(_size(result), "an expression")
+        return _check_int(result)
+
+    def wrap_str_format(self, value: Any):
+        owner = getattr(value, "__self__", None)
+        if isinstance(owner, str) and getattr(value, "__name__", "") in ("format", "format_map"):
+            _check_format(owner)
+        return super().wrap_str_format(value)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja's signature)
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str) and name in _STR_GROWERS:
+            _check_size(_STR_GROWERS[name](owner, args, kwargs), f"'{name}'")
+        if isinstance(__obj, Macro):
+            if _budget.depth >= limits.TEMPLATE_RECURSION:
+                raise BudgetError(f"macros nested more than {limits.TEMPLATE_RECURSION} deep "
+                                  "(a macro calling itself?)")
+            _budget.depth += 1
+            try:
+                return super().call(__context, __obj, *args, **kwargs)
+            finally:
+                _budget.depth -= 1
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _arg(args, kwargs, i: int, name: str, default: Any = 0) -> Any:
+    value = args[i] if len(args) > i else kwargs.get(name, default)
+    return value if isinstance(value, int) else default
+
+
+def _replace_size(s: str, args, kwargs) -> int:
+    old, new = (list(args) + ["", ""])[:2]
+    if not isinstance(old, str) or not isinstance(new, str):
+        return len(s)
+    count = s.count(old) if old else len(s) + 1
+    return len(s) + count * max(len(new) - len(old), 0)
+
+
+_STR_GROWERS: dict[str, Callable[[str, tuple, dict], int]] = {
+    "center": lambda s, a, k: max(len(s), _arg(a, k, 0, "width")),
+    "ljust": lambda s, a, k: max(len(s), _arg(a, k, 0, "width")),
+    "rjust": lambda s, a, k: max(len(s), _arg(a, k, 0, "width")),
+    "zfill": lambda s, a, k: max(len(s), _arg(a, k, 0, "width")),
+    "expandtabs": lambda s, a, k: len(s) + s.count("\t") * max(_arg(a, k, 0, "tabsize", 8), 0),
+    "replace": _replace_size,
+    "join": lambda s, a, k: (len(s) * max(_size(a[0]) - 1, 0) + sum(map(_size, a[0]))
+                             if a and isinstance(a[0], (list, tuple)) else 0),
+    "format": lambda s, a, k: (_check_format(s), len(s))[1],
+    "format_map": lambda s, a, k: (_check_format(s), len(s))[1],
+}
+
+
+def _budgeted_range(*args):
+    items = len(range(*args))
+    _budget.range_items += items
+    if _budget.range_items > limits.TEMPLATE_RANGE_ITEMS:
+        raise BudgetError(f"loops over more than {limits.TEMPLATE_RANGE_ITEMS:,} range() items")
+    return range(*args)
+
+
+_env = _BudgetedSandbox(undefined=_NamedUndefined, autoescape=False, keep_trailing_newline=True)
+_env.globals["range"] = _budgeted_range
+del _env.globals["lipsum"]  # lorem ipsum of any length: no use in a 公文
+
+
+def _guard_filter(name: str, size: Callable[..., int]) -> None:
+    original = _env.filters[name]
+
+    def guarded(*args, **kwargs):
+        _check_size(size(*args, **kwargs), f"the '{name}' filter")
+        return original(*args, **kwargs)
+
+    guarded.__dict__.update(original.__dict__)  # keeps jinja's pass_eval_context marks
+    _env.filters[name] = guarded
+
+
+def _width(value, width=80, *_a, **_k) -> int:
+    return max(_size(str(value)), width if isinstance(width, int) else 0)
+
+
+_guard_filter("center", _width)
+_guard_filter("indent", lambda s, width=4, *a, **k: _size(str(s)) * (
+    1 + (width if isinstance(width, int) else len(str(width)))))
+_guard_filter("wordwrap", lambda s, width=79, *a, **k: 2 * _size(str(s)))
+_guard_filter("format", lambda s, *a, **k: (_check_format(s), _size(s))[1])
+_guard_filter("replace", lambda ctx, s, old, new, count=None: _replace_size(
+    str(s), (str(old), str(new)), {}))
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm inside a template that runs too long (BaseException: a template
+    cannot catch it)."""
 
 
 @lru_cache(maxsize=256)
@@ -29,12 +196,44 @@ def _compiled(text: str):
     return _env.from_string(text)  # a batch fills one wording thousands of times
 
 
+def _render(text: str, context: dict[str, Any]) -> str:
+    _budget.range_items = 0
+    _budget.depth = 0
+    out, size = [], 0
+    for chunk in _compiled(text).generate(**context):
+        size += len(chunk)
+        _check_size(size, "the filled text")
+        out.append(chunk)
+    return "".join(out)
+
+
+def _render_timed(text: str, context: dict[str, Any]) -> str:
+    """Render within TEMPLATE_SECONDS of wall time. The alarm works in the main thread only
+    (the CLI, and each worker process); elsewhere the other budgets still hold."""
+    if threading.current_thread() is not threading.main_thread():
+        return _render(text, context)
+    active = True
+
+    def alarm(_signum, _frame):
+        if active:
+            raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
+    try:
+        return _render(text, context)
+    finally:
+        active = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def fill(text: str, context: dict[str, Any]) -> str:
     """Render one string; raises ValueError with a clerk-readable message."""
-    if "{{" not in text and "{%" not in text:
+    if "{{" not in text and "{%" not in text and "{#" not in text:
         return text
     try:
-        return _compiled(text).render(**context)
+        result = _render_timed(text, context)
     except UndefinedError as exc:
         known = ", ".join(sorted(context.get("params", {}))) or "none"
         raise ValueError(f"{exc} (params defines: {known})") from None
@@ -42,6 +241,30 @@ def fill(text: str, context: dict[str, Any]) -> str:
         raise ValueError(f"broken placeholder: {exc.message}") from None
     except SecurityError:
         raise ValueError("a placeholder tried to reach something outside the plan's data") from None
+    except BudgetError as exc:
+        raise ValueError(f"a placeholder goes over a limit: {exc}") from None
+    except _Timeout:
+        raise ValueError(f"a placeholder ran longer than {limits.TEMPLATE_SECONDS:g} s "
+                         "(a loop too large?)") from None
+    except RecursionError:
+        raise ValueError("a placeholder calls itself without end") from None
+    except MemoryError:
+        raise ValueError("a placeholder needs more memory than there is") from None
+    except TemplateError as exc:  # {% include %}, {% extends %}: a plan has no other files
+        raise ValueError(f"a placeholder cannot be filled: {exc.message or type(exc).__name__}"
+                         ) from None
+    except Exception as exc:  # {{ 1/0 }}, int('x'), range(10**9): the template's own error
+        raise ValueError(f"a placeholder cannot be filled: {exc or type(exc).__name__}") from None
+    bad = unsafe_char(result)  # '\x1b' typed as an escape in a template string
+    if bad:
+        raise ValueError(f"the filled text {unsafe_message(bad)}")
+    return result
+
+
+def escape(text: str) -> str:
+    """Text that fills to itself: template syntax pasted into a draft stays text
+    ({{ 7*7 }} prints as typed, not as 49)."""
+    return re.sub(r"\{[{%#]", lambda m: '{{ "' + m.group(0) + '" }}', text)
 
 
 def fill_tree(data: Any, context: dict[str, Any], on_error: Callable[[tuple, str], None],

@@ -1,0 +1,32 @@
+"""Budgets for everything a plan, a roster or a template can make the pipeline do.
+
+A plan is data typed by a clerk (or pasted from anywhere): no value in it may make a build
+hang, eat the memory or write without end. Each limit is far above what a real 公文 needs
+and is stated in the README; going over one is a GongwenError naming the field.
+"""
+from __future__ import annotations
+
+# --- templates ({{ params.x }}, {{ row.列名 }}, certificate wording) ------------------------
+TEMPLATE_SECONDS = 2.0  # CPU budget for filling one text field
+TEMPLATE_OUTPUT_CHARS = 200_000  # one filled field (a long body is ~20 000 characters)
+TEMPLATE_RANGE_ITEMS = 10_000  # all range() items of one field together (nested loops)
+TEMPLATE_RECURSION = 50  # macro calls nested in one another
+TEMPLATE_INT_BITS = 4_096  # 10**1000 is allowed, 10**10**10 is not
+
+# --- YAML -------------------------------------------------------------------------------
+YAML_ALIASES = 100  # *anchor uses in one file
+YAML_NODES = 100_000  # values after expanding aliases (a billion laughs needs 10**9)
+YAML_BYTES = 5_000_000  # a plan file; real ones are a few kB
+
+# --- counts and sizes in a plan -----------------------------------------------------------
+MAX_COPIES = 1_000  # copies: one file per numbered copy; a larger run is printed from one
+MAX_TITLE_CHARS = 200  # 标题: a real one is under 60
+MAX_LINE_CHARS = 100  # one-line fields: organ, signer, kind, id, number_code …
+MAX_LONG_LINE_CHARS = 2_000  # 主送机关, 抄送, 附注: many organs in one line
+MAX_TEXT_CHARS = 200_000  # the body and other free text
+MAX_OFFSET_MM = 50.0  # seal_offset_mm: a nudge, not a move off the page
+MAX_FILE_BYTES = 20_000_000  # a seal image, a draft, a roster
+MAX_IMAGE_PIXELS = 25_000_000  # a seal scanned at 1200 dpi over 10 cm is 22 M pixels
+
+# --- names -------------------------------------------------------------------------------
+NAME_BYTES = 150  # a file name part (UTF-8 bytes) before extensions and temporary marks
