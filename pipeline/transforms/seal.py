@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
+from pipeline import limits
 from pipeline.errors import AssetError
 from pipeline.standard import RED
 
@@ -21,13 +22,32 @@ def prepare_seal(path: Path, *, plan: Path | None = None, field: str = "signatur
                  line: int | None = None) -> bytes:
     """Return PNG bytes of the red, transparent seal, or raise AssetError naming the file."""
     try:
+        size = Path(path).stat().st_size
+        if size > limits.MAX_FILE_BYTES:
+            raise AssetError(f"seal '{path}' has {size:,} bytes; a seal image may have "
+                             f"{limits.MAX_FILE_BYTES:,}", file=plan, line=line, field=field)
         with Image.open(path) as img:
+            # the header tells the size: a small file can claim 100 000 × 100 000 pixels
+            # (a decompression bomb) and take gigabytes once decoded
+            width, height = img.size
+            if width * height > limits.MAX_IMAGE_PIXELS:
+                raise AssetError(f"seal '{path}' is {width} × {height} pixels; a seal image "
+                                 f"may have {limits.MAX_IMAGE_PIXELS:,} (scan at 600 dpi)",
+                                 file=plan, line=line, field=field)
             img.load()
             image = img.convert("RGBA")
     except FileNotFoundError:
         raise AssetError(f"seal image '{path}' does not exist", file=plan, line=line,
                          field=field) from None
-    except (UnidentifiedImageError, OSError, ValueError):
+    except Image.DecompressionBombError:
+        raise AssetError(f"seal '{path}' claims more pixels than any scan of a seal has (a "
+                         f"decompression bomb?); a seal image may have "
+                         f"{limits.MAX_IMAGE_PIXELS:,} pixels", file=plan, line=line,
+                         field=field) from None
+    except IsADirectoryError:
+        raise AssetError(f"seal '{path}' is a folder, not an image", file=plan, line=line,
+                         field=field) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, MemoryError):
         raise AssetError(f"seal '{path}' is not a readable image (PNG or JPEG expected)",
                          file=plan, line=line, field=field) from None
     image.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX))

@@ -2,44 +2,111 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
+from pipeline import limits
+from pipeline.errors import GongwenError
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# the mode open() would give a new file: 0644 under the usual umask, so colleagues on the
+# office share can open what was written (mkstemp's 0600 is for secrets)
+FILE_MODE = 0o666 & ~_umask()
+DIR_MODE = 0o777 & ~_umask()
+
+
+def short_name(stem: str, room: int = limits.NAME_BYTES) -> str:
+    """stem within `room` UTF-8 bytes: cut at a character boundary and marked with a short
+    hash of the whole, so two long names that share a beginning stay two names. A file
+    name may have 255 bytes; the temporary name adds a dot, a pid and a random part."""
+    data = stem.encode("utf-8")
+    if len(data) <= room:
+        return stem
+    tag = "~" + hashlib.sha256(data).hexdigest()[:8]
+    return data[: room - len(tag)].decode("utf-8", "ignore") + tag
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or a folder's entries) to the disk: a rename after a power cut must not
+    point at an empty file."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if Path(path).is_dir() else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some network shares cannot fsync a folder
+        pass
+    finally:
+        os.close(fd)
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path):
-    """Yield a temporary path in the target's folder; on success it replaces the target,
-    on any error it is removed, so no half-written file is ever left under the real name."""
+    """Yield a temporary path in the target's folder; on success it is flushed to disk,
+    given the ordinary file mode and renamed over the target; on any error it is removed,
+    so no half-written file is ever left under the real name."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{os.getpid()}.",
-                               suffix=target.suffix + ".part", dir=target.parent)
+    _make_folder(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{short_name(target.stem, 60)}.{os.getpid()}.",
+                               suffix=target.suffix[:16] + ".part", dir=target.parent)
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, FILE_MODE)
+        fsync_path(Path(tmp))
         os.replace(tmp, target)
+        fsync_path(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
+def _make_folder(folder: Path) -> None:
+    """The output folder, made if missing; a file in its place is a clear error."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise GongwenError(f"'{folder}' is a file, not a folder; give a folder for the output "
+                           "(-o)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise GongwenError(f"'{folder}' cannot be made: part of its path is a file") from None
+    except PermissionError:
+        raise GongwenError(f"no permission to write in '{folder}'") from None
+
+
 @contextlib.contextmanager
 def staged(out_dir: Path):
     """All or nothing for a set of files: yield a hidden folder inside out_dir to write them
-    in; on success each is renamed into out_dir, on any error the folder is removed, so a
-    plan whose second file fails leaves neither file behind."""
+    in; on success each is flushed, given the ordinary mode and renamed into out_dir, on any
+    error the folder is removed, so a plan whose second file fails leaves neither file
+    behind. Folders of runs that were killed are removed first."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _make_folder(out_dir)
     sweep_stale(out_dir)
     stage = Path(tempfile.mkdtemp(prefix=f".staging.{os.getpid()}.", dir=out_dir))
     try:
         yield stage
-        for item in sorted(stage.iterdir()):
+        items = sorted(stage.iterdir())
+        for item in items:
+            os.chmod(item, DIR_MODE if item.is_dir() else FILE_MODE)
+            fsync_path(item)
+        for item in items:
             os.replace(item, out_dir / item.name)
+        fsync_path(out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -83,8 +150,9 @@ def safe_file_part(text: str) -> str:
     """A file-name part from a person's or a row's text: no path separators, control or
     reserved characters, no leading dot or formula sign (../../x or =cmd() is only text);
     still readable Chinese."""
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", text).strip(" ._=+-@")
-    return text[:60] or "row"
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+',
+                  "_", text).strip(" ._=+-@")
+    return short_name(text[:60], 120) or "row"
 
 
 def die_with_parent() -> None:
