@@ -17,7 +17,7 @@ from pipeline.build import FORMATS, document_from_plan, number_document, write_d
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import read_roster
-from pipeline.writers.atomic import safe_file_part
+from pipeline.writers.atomic import safe_file_part, short_name
 from pipeline.writers.sheets import read_table, safe_cell, write_table
 
 MANIFEST_HEADERS = ["行号", "键", "发文字号", "文件", "指纹", "SHA-256"]
@@ -30,7 +30,14 @@ class RowsError(GongwenError):
 def read_rows(path: Path, sheet: str | int | None = None) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column: text}) for every non-blank row, read like any roster
     (encoding found from the bytes, spaces and full-width characters cleaned)."""
-    rows = [(r.row, r.values) for r in read_roster(path, sheet=sheet).rows]
+    roster = read_roster(path, sheet=sheet)
+    # a cell the documents cannot hold (a control character, a bidi override) stops the
+    # batch here, before any number; duplicates are the key check's business
+    bad = [i for i in roster.issues if i.kind == "error" and "duplicate" not in i.message]
+    if bad:
+        raise RowsError(f"{len(bad)} problem(s) in the rows; nothing was built:\n  "
+                        + "\n  ".join(f"{Path(path).name} {i}" for i in bad[:20]))
+    rows = [(r.row, r.values) for r in roster.rows]
     if not rows:
         raise RowsError(f"{path}: no rows under the header")
     return rows
@@ -54,6 +61,27 @@ def _write_manifest(path: Path, done: list[BatchRow]) -> None:
     write_table(path, MANIFEST_HEADERS, [
         [r.row, safe_cell(r.key), r.number, safe_cell(";".join(r.files)), r.fingerprint, r.sha256]
         for r in sorted(done, key=lambda r: r.row)])
+
+
+def file_stems(plan_stem: str, keys: list[str]) -> list[str]:
+    """One file name per row, distinct by construction: the key itself when it is already a
+    safe file name, else the cleaned key plus a hash of the key (青山村/一组, 青山村_一组 and
+    青山村:一组 all clean to 青山村_一组). Names are compared as a Windows share compares
+    them (case-insensitively), and the whole set is checked before any number is given."""
+    plan_stem = short_name(plan_stem, 60)
+    parts = [safe_file_part(k) for k in keys]
+    folded: dict[str, int] = {}
+    for part in parts:
+        folded[part.casefold()] = folded.get(part.casefold(), 0) + 1
+    stems = []
+    for key, part in zip(keys, parts):
+        if part != key or folded[part.casefold()] > 1:
+            part = f"{part}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        stems.append(f"{plan_stem}-{part}")
+    if len({s.casefold() for s in stems}) != len(stems):
+        raise RowsError("two rows' keys give the same file name; make the keys differ in "
+                        "more than case and punctuation")
+    return stems
 
 
 def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMATS,
@@ -80,19 +108,31 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
     if problems:
         raise RowsError(f"{len(problems)} problem(s) in the rows; nothing was built:\n  "
                         + "\n  ".join(problems))
+    # every row becomes a document before any number is allocated: a row that cannot be
+    # built must not leave a number in the register for a document that was never written
+    documents, problems = [], []
+    for row_number, values in rows:
+        try:
+            documents.append(document_from_plan(plan_path, values))
+        except GongwenError as exc:
+            problems.append(f"{Path(rows_path).name} row {row_number}: {exc}")
+    if problems:
+        raise RowsError(f"{len(problems)} row(s) cannot be built; nothing was built or "
+                        "numbered:\n  " + "\n  ".join(problems[:20])
+                        + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""))
+    stems = file_stems(plan_path.stem, [values[key_column] for _n, values in rows])
     plan_bytes = plan_path.read_bytes()
-    manifest_path = out_dir / f"{plan_path.stem}-manifest.csv"
+    manifest_path = out_dir / f"{short_name(plan_path.stem)}-manifest.csv"
     previous = _read_manifest(manifest_path)
     done: list[BatchRow] = []
     built = 0
-    for n, (row_number, values) in enumerate(rows, start=1):
+    for n, ((row_number, values), (doc, plan), stem) in enumerate(
+            zip(rows, documents, stems), start=1):
         row_key = values[key_column]
         fingerprint = hashlib.sha256(json.dumps(
             [__version__, plan_bytes.hex(), values, list(formats)], ensure_ascii=False,
             sort_keys=True).encode()).hexdigest()[:16]
-        doc, plan = document_from_plan(plan_path, values)
         doc.key = f"{doc.key}#{row_key}"
-        stem = f"{plan_path.stem}-{safe_file_part(row_key)}"
         number_document(doc, db, str(out_dir / stem))
         old = previous.get(row_key)
         files = [f"{stem}.{ext}" for ext in formats]

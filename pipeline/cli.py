@@ -59,8 +59,13 @@ def _number_parser(sub) -> None:
     imp = cmds.add_parser("import", help="continue from an existing register (CSV/XLSX "
                                          "发文登记簿); nothing is imported if any row is wrong")
     imp.add_argument("path", type=Path)
-    for p in (nxt, alloc, lst, void, imp):
+    init = cmds.add_parser("init", help="make a new, empty register (and its folder); an "
+                                        "existing register is left as it is")
+    for p in (nxt, alloc, lst, void, imp, init):
         _db_option(p)
+    for p in (alloc, imp):
+        p.add_argument("--create", action="store_true",
+                       help="make the register if its folder does not exist yet")
     for p in (alloc, void, imp):
         p.add_argument("--by", help="who makes the change (default: the user name)")
 
@@ -189,8 +194,13 @@ def _number(args) -> int:
     from pipeline.registry import Register
 
     year = getattr(args, "year", None) or dt.date.today().year
-    with Register(args.db) as register:
-        if args.action == "next":
+    create = args.action == "init" or getattr(args, "create", False)
+    with Register(args.db, create=create) as register:
+        if args.action == "init":
+            count = len(register.entries())
+            print(f"register {register.url}: " + (f"exists, {count} numbers" if count
+                                                   else "ready, no numbers yet"))
+        elif args.action == "next":
             print(register.peek(args.code, year))
         elif args.action == "allocate":
             entry, new = register.allocate(args.code, args.key, year, title=args.title,

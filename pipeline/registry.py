@@ -117,11 +117,14 @@ def db_url(url: str | None = None) -> str:
 class Register:
     """One open register. Use as a context manager, or call close()."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, *, create: bool = False):
+        """create: make the register's folder if it is missing (`gongwen number init`,
+        --create). Without it a missing folder is an error: a typo in the path must not
+        start a new register that issues 1号 again."""
         self.url = db_url(url)
         if self.url.startswith("sqlite:///"):
             self.kind = "sqlite"
-            self._open_sqlite(self.url[len("sqlite:///"):])
+            self._open_sqlite(self._sqlite_path(self.url[len("sqlite:///"):]), create)
         elif self.url.startswith(("postgresql://", "postgres://")):
             self.kind = "postgresql"
             self._open_postgresql()
@@ -131,10 +134,34 @@ class Register:
         self._ensure_schema()
 
     # --- connections ----------------------------------------------------------------
-    def _open_sqlite(self, path: str) -> None:
+    def _sqlite_path(self, path: str) -> str:
+        if "?" in path or "#" in path:
+            raise RegisterError(f"register URL '{self.url}': options after '?' are not "
+                                "supported for SQLite; give only the file, "
+                                "sqlite:///folder/register.db")
+        if not path or path.strip() in (":memory:", "") or path.startswith("file:"):
+            raise RegisterError(f"register URL '{self.url}' names no file; numbers must be kept "
+                                "(an in-memory register forgets them), e.g. "
+                                "sqlite:///register.db")
+        return path
+
+    def _open_sqlite(self, path: str, create: bool = False) -> None:
         self.path = Path(path)
-        if self.path.parent and not self.path.parent.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.path.parent
+        if self.path.exists() and self.path.is_dir():
+            raise RegisterError(f"register {self.path} is a folder; give the register file, "
+                                f"e.g. sqlite:///{self.path}/register.db")
+        if not folder.is_dir():
+            if not create:
+                raise RegisterError(f"register {self.path}: the folder {folder} does not exist; "
+                                    "check the path (a typo would start a new register that "
+                                    "issues 1号 again), or make a new register with "
+                                    f"gongwen number init --db {self.url}")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise RegisterError(f"register {self.path}: cannot make the folder {folder} "
+                                    f"({exc.strerror})") from None
         try:
             # autocommit off by hand: transactions are begun explicitly below
             # another clerk's allocation holds the lock for milliseconds; wait for it
@@ -142,7 +169,7 @@ class Register:
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, sqlite3.OperationalError) as exc:
             raise RegisterError(self._sqlite_message(exc)) from None
 
     def _sqlite_message(self, exc: Exception) -> str:

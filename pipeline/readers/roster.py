@@ -17,11 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import limits
 from pipeline.errors import GongwenError
-from pipeline.readers.textfile import ZERO_WIDTH, decode
+from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode, printable, unsafe_char, unsafe_message
 from pipeline.transforms.dates import format_date, parse_date
 
-_FULL_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ０-９ Ａ-Ｚ ａ-ｚ ！…
+# full-width digits and Latin letters (０-９ Ａ-Ｚ ａ-ｚ) become ASCII, as in a 公文; full-width
+# punctuation ，：；？！（） is how Chinese text is written and stays
+_FULL_ASCII = {c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                      *range(0xFF41, 0xFF5B))}
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_SPACED = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·](?:\s*[\u3400-\u9fff"
                          r"\U00020000-\U0003134f·])+$")
@@ -79,10 +83,10 @@ class Roster:
 
 # --- reading ----------------------------------------------------------------------------------
 def _decode(raw: bytes, path: Path) -> str:
-    text = decode(raw)
+    text = decode(raw, (*CHINESE_ENCODINGS, "big5"))
     if text is None:
-        raise RosterError("neither UTF-8 nor GBK/GB18030 text; save it from Excel as "
-                          "“CSV UTF-8”", file=path)
+        raise RosterError("neither UTF-8/16 nor GBK/GB18030 or Big5 text; save it from Excel "
+                          "as “CSV UTF-8”", file=path)
     return text
 
 
@@ -99,6 +103,11 @@ def _cell_text(value) -> object:
 def _read_grid(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]:
     """All cells as a grid of text (dates stay dates), the sheet's name, merge notes."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise RosterError("is a folder; give the roster file (.csv or .xlsx)", file=path)
+    if path.stat().st_size > limits.MAX_FILE_BYTES:
+        raise RosterError(f"{path.stat().st_size:,} bytes; a roster may have "
+                          f"{limits.MAX_FILE_BYTES:,}", file=path)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".xls",):
@@ -234,6 +243,10 @@ def _clean_cell(name: str, value, row: int, is_date: bool, issues: list[Issue]) 
         issues.append(Issue(row, name, f"Excel date → {text}", "cleaned"))
         return text
     original = str(value)
+    bad = unsafe_char(original)
+    if bad:
+        issues.append(Issue(row, name, unsafe_message(bad)))
+        return printable(clean_text(original))
     text = clean_text(original)
     if text != original.strip():
         issues.append(Issue(row, name, f"'{original}' → '{text}' (spaces, invisible or "
