@@ -14,7 +14,7 @@ from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
 from pipeline.transforms.title import split_title
-from pipeline.writers.atomic import staged
+from pipeline.writers.atomic import short_name, staged
 from pipeline.writers.docx import write_docx
 
 FORMATS = ("docx", "pdf")
@@ -78,10 +78,11 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
     doc, plan = document_from_plan(path)
-    told = number_document(doc, db, str(Path(out_dir) / Path(path).stem))
+    stem = short_name(Path(path).stem)  # a 250-byte plan name leaves no room for -000001.docx
+    told = number_document(doc, db, str(Path(out_dir) / stem))
     if told and notes is not None:
         notes.append(f"{Path(path).name}: {told}")
-    return write_document(doc, plan, Path(path).stem, out_dir, formats, fonts, notes)
+    return write_document(doc, plan, stem, out_dir, formats, fonts, notes)
 
 
 def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=FORMATS,
@@ -114,7 +115,11 @@ def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=
 def plan_files(target: Path) -> list[Path]:
     target = Path(target)
     if target.is_dir():
-        return sorted(p for p in target.iterdir() if p.suffix.lower() in PLAN_SUFFIXES)
+        found = sorted(p for p in target.iterdir()
+                       if p.suffix.lower() in PLAN_SUFFIXES and p.is_file())
+        if not found:
+            raise GongwenError(f"'{target}' holds no plan (.yaml) files")
+        return found
     if not target.exists():
         raise GongwenError(f"'{target}' does not exist")
     return [target]

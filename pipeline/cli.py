@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -129,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="the .docx to write (the .pdf and the plan go beside it)")
     fmt.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="all")
     _import_options(fmt)
+    fmt.add_argument("--force", action="store_true",
+                     help="replace the plan beside the .docx even if it was edited")
     _font_option(fmt)
     _db_option(fmt)
     fonts = sub.add_parser("fonts", help="which font serves each role, and what is missing")
@@ -142,29 +145,59 @@ def _fontbook(args):
     return FontBook(parse_overrides(args.font))
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print a line with user text in it: control characters are shown as \x1b, never sent
+    to the terminal (a raw ESC can rewrite the screen)."""
+    from pipeline.readers.textfile import printable
+
+    print(printable(str(text)), file=sys.stderr if err else sys.stdout)
+
+
+def _output_folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise GongwenError(f"-o '{path}' is a file; give a folder for the documents")
+    return path
+
+
 def _build(args) -> int:
+    """Every plan that can be built is built; the others are named, one line each."""
     from pipeline.build import build_plan, plan_files
 
     formats = FORMAT_CHOICES[args.format]
+    _output_folder(args.output)
     fonts = _fontbook(args) if "pdf" in formats else None
-    failures = 0
+    plans, failures = [], 0
     for target in args.paths:
-        for plan in plan_files(target):
-            notes: list[str] = []
-            try:
-                for path in build_plan(plan, args.output, formats, fonts, notes, args.db):
-                    print(f"wrote {path}")
-            except GongwenError as exc:
-                failures += 1
-                print(f"error: {exc}", file=sys.stderr)
-            for note in notes:
-                print(f"note: {note}", file=sys.stderr)
+        try:
+            plans += plan_files(target)
+        except GongwenError as exc:
+            failures += 1
+            _say(f"error: {exc}", err=True)
+    for plan in plans:
+        notes: list[str] = []
+        try:
+            for path in build_plan(plan, args.output, formats, fonts, notes, args.db):
+                _say(f"wrote {path}")
+        except GongwenError as exc:
+            failures += 1
+            _say(f"error: {exc}", err=True)
+        except (OSError, MemoryError, RecursionError, ValueError, TypeError, KeyError,
+                IndexError, AttributeError, RuntimeError) as exc:
+            # a fault of ours, not the clerk's: the other plans are still built
+            failures += 1
+            _say(f"error: {plan}: {_internal(exc)}", err=True)
+        for note in notes:
+            _say(f"note: {note}", err=True)
+    if len(plans) > 1:
+        _say(f"{len(plans) - failures} of {len(plans)} plans built"
+             + (f"; {failures} with errors (above)" if failures else ""), err=True)
     return 1 if failures else 0
 
 
 def _batch(args) -> int:
     from pipeline.batch import run_batch
 
+    _output_folder(args.output)
     formats = FORMAT_CHOICES[args.format]
     fonts = _fontbook(args) if "pdf" in formats else None
     notes: list[str] = []
@@ -180,10 +213,10 @@ def _batch(args) -> int:
                                           sheet=args.sheet, notes=notes, progress=progress)
     finally:
         for note in notes:
-            print(f"note: {note}", file=sys.stderr)
+            _say(f"note: {note}", err=True)
     for row in rows:
-        print(f"row {row.row}\t{row.number}\t{', '.join(row.files)}")
-    print(f"{built} built, {len(rows) - built} unchanged; manifest {manifest}")
+        _say(f"row {row.row}\t{row.number}\t{', '.join(row.files)}")
+    _say(f"{built} built, {len(rows) - built} unchanged; manifest {manifest}")
     return 0
 
 
@@ -227,10 +260,26 @@ def _number(args) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _damaged_file(path: Path):
+    """A .docx that is not a zip, or whose XML is not well-formed (an entity-expansion
+    DOCTYPE is refused by lxml, not expanded): one line naming the file."""
+    import zipfile
+
+    from lxml import etree
+
+    try:
+        yield
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
+        detail = str(exc).split(", see ")[0].split(" (<string>")[0][:160]
+        raise GongwenError(f"not a readable .docx: {detail}", file=path) from None
+
+
 def _import_drafts(args):
     from pipeline.readers.importer import import_draft
 
-    drafts = import_draft(args.draft, simplify=args.simplify)
+    with _damaged_file(args.draft):
+        drafts = import_draft(args.draft, simplify=args.simplify)
     for draft in drafts:
         if args.organ:
             draft.organs = [args.organ]
@@ -244,9 +293,9 @@ def _plan_paths(target: Path, count: int) -> list[Path]:
 
 
 def _report(draft, path) -> None:
-    print(f"{path}: {draft.title}")
+    _say(f"{path}: {draft.title}")
     for change in draft.changes:
-        print(f"  {change}")
+        _say(f"  {change}")
 
 
 def _import(args) -> int:
@@ -254,6 +303,8 @@ def _import(args) -> int:
 
     drafts = _import_drafts(args)
     target = args.output or Path("inputs") / f"{args.draft.stem}.yaml"
+    if target.is_dir():
+        target = target / f"{args.draft.stem}.yaml"
     if len(drafts) > 1:
         print(f"{args.draft} holds {len(drafts)} documents; one plan each:")
     paths = _plan_paths(target, len(drafts))
@@ -269,13 +320,26 @@ def _import(args) -> int:
 
 def _format(args) -> int:
     from pipeline.build import build_plan
-    from pipeline.writers.plan_yaml import write_plan
+    from pipeline.writers.plan_yaml import plan_text, write_plan
 
     drafts = _import_drafts(args)
     formats = FORMAT_CHOICES[args.format]
     fonts = _fontbook(args) if "pdf" in formats else None
-    out = args.output.with_suffix(".docx")
-    for draft, docx_path in zip(drafts, _plan_paths(out, len(drafts))):
+    out = args.output
+    if out.is_dir():
+        out = out / f"{args.draft.stem}.docx"
+    out = out.with_suffix(".docx")
+    pairs = list(zip(drafts, _plan_paths(out, len(drafts))))
+    # the plan beside the .docx may have been edited since the last format: it is replaced
+    # only when it is still what format wrote (the same text), or with --force
+    edited = [str(p.with_suffix(".yaml")) for d, p in pairs if p.with_suffix(".yaml").exists()
+              and p.with_suffix(".yaml").read_text("utf-8", "replace")
+              != plan_text(d, args.draft)]
+    if edited and not args.force:
+        raise GongwenError(f"{', '.join(edited)} exists and differs from what this draft "
+                           "gives (edited by hand?); build it with gongwen build, choose "
+                           "another -o, or --force to replace it")
+    for draft, docx_path in pairs:
         plan = write_plan(draft, args.draft, docx_path.with_suffix(".yaml"))
         _report(draft, plan)
         notes: list[str] = []
@@ -291,7 +355,8 @@ def _check(args) -> int:
 
     errors = 0
     for path in args.paths:
-        findings = check_file(path)
+        with _damaged_file(path):
+            findings = check_file(path)
         errors += sum(f.severity == ERROR for f in findings)
         print(report(path, findings, args.json))
     return 1 if errors else 0
@@ -300,7 +365,7 @@ def _check(args) -> int:
 def _certificates(args) -> int:
     from pipeline.certificates.run import calibration_page, run
 
-    out = args.output or Path("outputs") / args.plan.stem
+    out = _output_folder(args.output or Path("outputs") / args.plan.stem)
     if args.calibrate:
         print(f"wrote {calibration_page(args.plan, out / 'calibration.pdf', _fontbook(args))}")
         return 0
@@ -321,7 +386,7 @@ def _certificates(args) -> int:
                   check_only=args.check, skip_invalid=args.skip_invalid, make_zip=args.zip,
                   xlsx_manifest=args.xlsx,
                   sheet=args.sheet, db=args.db, fonts=_fontbook(args), progress=progress)
-    print(outcome.report)
+    _say(outcome.report)
     if args.check:
         return 1 if outcome.skipped else 0
     print(f"{len(outcome.certificates)} certificates: {outcome.built} built, "
@@ -338,13 +403,30 @@ def _fonts(args) -> int:
     return 0 if ok else 1
 
 
+def _internal(exc: BaseException) -> str:
+    where = ""
+    tb = exc.__traceback__
+    while tb and tb.tb_next:
+        tb = tb.tb_next
+    if tb:
+        where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}"
+    return (f"internal error {type(exc).__name__}{where}: {str(exc)[:200]} — please report "
+            "it with the input; nothing was half-written (GONGWEN_DEBUG=1 shows the "
+            "traceback)")
+
+
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     args = _parser().parse_args(argv)
     try:
         return {"build": _build, "batch": _batch, "number": _number, "import": _import,
                 "format": _format, "check": _check, "certificates": _certificates, "fonts": _fonts}[args.command](args)
     except GongwenError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", err=True)
+        return 1
+    except MemoryError:
+        _say("error: out of memory; nothing was half-written", err=True)
         return 1
     except BrokenPipeError:  # output piped into head/less that closed early
         sys.stderr.close()
@@ -352,3 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; no partial files were left", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: one line, not a traceback, unless asked
+        if os.environ.get("GONGWEN_DEBUG"):
+            raise
+        _say(f"error: {_internal(exc)}", err=True)
+        return 2

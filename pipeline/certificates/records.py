@@ -32,7 +32,7 @@ def compose(cert: Certificate, plan: CertificatePlan, design: Design | None) -> 
     try:
         wording = fill(plan.wording, context)
     except ValueError as exc:
-        raise PlanError(f"wording, row {cert.row}: {exc}") from None
+        raise PlanError(f"row {cert.row}: {exc}", field="wording") from None
     cert.fields["证书编号"] = cert.number
     cert.fields["证书内容"] = wording
     if design is None:

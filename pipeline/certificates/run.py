@@ -22,7 +22,7 @@ from pipeline.certificates import docx_out, pdf_out
 from pipeline.certificates.design import design_for
 from pipeline.certificates.plan import read_certificate_plan
 from pipeline.certificates.records import Certificate, compose, key_of, set_number
-from pipeline.errors import GongwenError
+from pipeline.errors import GongwenError, PlanError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import Issue, read_roster
 from pipeline.transforms.dates import parse_date
@@ -111,8 +111,12 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
                                 line=src.line_of(("seal",)))
     certs = [Certificate(r.row, 0, key_of(plan, r.values), dict(r.values))
              for r in roster.valid_rows]
-    for cert in certs:
-        compose(cert, plan, design)  # texts without the number, to check fonts and fit
+    try:
+        for cert in certs:
+            compose(cert, plan, design)  # texts without the number, to check fonts and fit
+    except PlanError as exc:  # the wording's template failed: name the plan and its line
+        raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
+                        field="wording") from None
     fonts = fonts or FontBook()
     roles = {}
     if "pdf" in formats:

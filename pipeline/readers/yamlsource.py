@@ -134,9 +134,22 @@ def load_located(file: Path) -> Located:
         line = raw[: exc.start].count(b"\n") + 1
         raise PlanError("the plan is not UTF-8 text; save it as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)",
                         file=file, line=line) from None
-    loader = _CountingLoader(text)
+    try:
+        loader = _CountingLoader(text)
+    except yaml.reader.ReaderError as exc:  # a raw control character in the file
+        line = text[: exc.position].count("\n") + 1
+        raise PlanError("this line " + unsafe_message(chr(exc.character))
+                        if isinstance(exc.character, int)
+                        else f"the plan is not valid YAML: {exc.reason}",
+                        file=file, line=line) from None
     try:
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise PlanError("this line " + unsafe_message(chr(exc.character))
+                        if isinstance(exc.character, int)
+                        else f"the plan is not valid YAML: {exc.reason}",
+                        file=file, line=line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -219,13 +219,16 @@ def _render_timed(text: str, context: dict[str, Any]) -> str:
             raise _Timeout()
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
+    outer, _interval = signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
     try:
         return _render(text, context)
     finally:
         active = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # someone else's alarm was pending: give it back what is left of it
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(outer - (limits.TEMPLATE_SECONDS - left), 0.001))
 
 
 def fill(text: str, context: dict[str, Any]) -> str:

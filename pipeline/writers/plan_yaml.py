@@ -7,6 +7,8 @@ from pathlib import Path
 import yaml
 
 from pipeline.readers.draft import Draft
+from pipeline.readers.textfile import describe, unsafe_char
+from pipeline.transforms.placeholders import escape
 from pipeline.writers.atomic import atomic_path
 
 PLACEHOLDER_ORGAN = "（请填写发文机关）"
@@ -72,13 +74,34 @@ def plan_data(draft: Draft) -> dict:
     return plan
 
 
+def _as_text(data, notes: list[str], path: str = ""):
+    """Pasted text stays text: template marks ({{ 7*7 }}) are escaped so they print as typed,
+    and characters no document may hold (control characters, bidi overrides) are removed;
+    both are reported in the plan's head."""
+    if isinstance(data, dict):
+        return {k: _as_text(v, notes, f"{path}.{k}" if path else k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_as_text(v, notes, f"{path}[{i + 1}]") for i, v in enumerate(data)]
+    if not isinstance(data, str):
+        return data
+    text = data
+    while (bad := unsafe_char(text)) is not None:
+        notes.append(f"{path}: removed the invisible character {describe(bad)}")
+        text = text.replace(bad, "")
+    escaped = escape(text)
+    if escaped != text:
+        notes.append(f"{path}: template marks ({{{{ {{% {{#) kept as text")
+    return type(data)(escaped) if isinstance(data, _Literal) else escaped
+
+
 def plan_text(draft: Draft, source: Path) -> str:
+    notes: list[str] = []
+    data = _as_text(plan_data(draft), notes)
     head = [f"# Imported from {Path(source).name} by gongwen import on "
             f"{dt.date.today().isoformat()}.",
             "# What the import changed or left out (line numbers of the source):"]
-    head += [f"#   {change}" for change in draft.changes] or ["#   nothing"]
-    body = yaml.dump(plan_data(draft), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     width=1000)
+    head += [f"#   {change}" for change in [*draft.changes, *notes]] or ["#   nothing"]
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     return "\n".join(head) + "\n" + body
 
 
