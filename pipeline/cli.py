@@ -268,6 +268,12 @@ def _damaged_file(path: Path):
 
     from lxml import etree
 
+    from pipeline.readers.inputfile import check_file, check_zip
+
+    if Path(path).exists() and not Path(path).is_dir():
+        check_file(path)
+        if Path(path).suffix.lower() in (".docx", ".xlsx", ".docm"):
+            check_zip(path)
     try:
         yield
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError) as exc:
@@ -355,8 +361,13 @@ def _check(args) -> int:
 
     errors = 0
     for path in args.paths:
-        with _damaged_file(path):
-            findings = check_file(path)
+        try:
+            with _damaged_file(path):
+                findings = check_file(path)
+        except GongwenError as exc:  # the other files are still checked
+            _say(f"error: {exc}", err=True)
+            errors += 1
+            continue
         errors += sum(f.severity == ERROR for f in findings)
         print(report(path, findings, args.json))
     return 1 if errors else 0

@@ -12,6 +12,8 @@ TEMPLATE_OUTPUT_CHARS = 200_000  # one filled field (a long body is ~20 000 char
 TEMPLATE_RANGE_ITEMS = 10_000  # all range() items of one field together (nested loops)
 TEMPLATE_RECURSION = 50  # macro calls nested in one another
 TEMPLATE_INT_BITS = 4_096  # 10**1000 is allowed, 10**10**10 is not
+DOCUMENT_XML_CHARS = 20_000_000  # a certificate's word/document.xml from a user's design
+ZIP_BYTES = 200_000_000  # a .docx or .xlsx unpacked (a zip bomb is refused before it opens)
 
 # --- YAML -------------------------------------------------------------------------------
 YAML_ALIASES = 100  # *anchor uses in one file

@@ -48,6 +48,9 @@ def import_book(register: Register, path: Path, by: str | None = None) -> list[E
     existing = {e.number: e for e in register.entries()}
     keys = {(e.code, e.doc_key) for e in existing.values() if e.status == ISSUED}
     problems, entries, seen = [], [], {}
+    # a control character or bidi override in any cell: the register is no place for it
+    problems += [f"{path.name} {i}" for i in book.issues
+                 if i.kind == "error" and "invisible character" in i.message]
     for book_row in book.rows:
         row = book_row.values
         at = f"{path.name} row {book_row.row}"  # as Excel numbers them

@@ -659,3 +659,85 @@ def test_killed_build_leaves_no_staging_after_the_next_run(tmp_path):
     assert rc == 0, err
     no_temporaries(out)
     assert sorted(p.name for p in out.iterdir()) == ["other.docx"]
+
+
+# --- our own cases ---------------------------------------------------------------------------------
+def test_a_pipe_or_a_device_named_as_input_does_not_block(tmp_path):
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    out = tmp_path / "out"
+    rc, _o, err, _t = gongwen("build", fifo, "-o", out, "--format", "docx", cwd=tmp_path,
+                              timeout=60)
+    refused(rc, err, "plan.yaml", "not an ordinary file")
+    nothing_written(out)
+    rc, _o, err, _t = gongwen("import", "/dev/zero", "-o", tmp_path / "z.yaml", cwd=tmp_path,
+                              timeout=60)
+    refused(rc, err, "/dev/zero", "not an ordinary file")
+    rows = _rows(tmp_path / "ok.csv", ["a"])
+    rc, _o, err, _t = gongwen("batch", plan(tmp_path, BATCH_PLAN, "n.yaml"), "--rows",
+                              "/dev/zero", "-o", out, cwd=tmp_path, db=tmp_path / "r.db",
+                              timeout=60)
+    refused(rc, err, "/dev/zero", "not an ordinary file")
+    assert rows.exists()
+
+
+def _zip_bomb(path: Path, part: str) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(part, b"<a>" + b" " * 250_000_000 + b"</a>")
+    return path
+
+
+def test_zip_bombs_are_refused_before_they_are_unpacked(tmp_path):
+    docx_bomb = _zip_bomb(tmp_path / "draft.docx", "word/document.xml")
+    assert docx_bomb.stat().st_size < 1_000_000
+    for command in (["import", docx_bomb, "-o", tmp_path / "d.yaml"], ["check", docx_bomb]):
+        rc, _o, err, _t = gongwen(*command, cwd=tmp_path)
+        refused(rc, err, "draft.docx", "zip bomb")
+    assert not (tmp_path / "d.yaml").exists()
+    xlsx_bomb = _zip_bomb(tmp_path / "rows.xlsx", "xl/worksheets/sheet1.xml")
+    rc, _o, err, _t = gongwen("batch", plan(tmp_path, BATCH_PLAN, "n.yaml"), "--rows", xlsx_bomb,
+                              "-o", tmp_path / "out", cwd=tmp_path, db=tmp_path / "r.db")
+    refused(rc, err, "rows.xlsx", "zip bomb")
+    nothing_written(tmp_path / "out")
+
+
+def test_user_docx_design_template_runs_within_the_budgets(tmp_path):
+    import docx
+
+    design = tmp_path / "design.docx"
+    d = docx.Document()
+    d.add_paragraph("{{ 姓名 }}{% for i in range(100000) %}{% for j in range(100000) %}"
+                    "{% endfor %}{% endfor %}")
+    d.save(design)
+    roster = tmp_path / "r.csv"
+    roster.write_text("姓名,荣誉称号\n李娜,优秀党员\n", encoding="utf-8")
+    text = CERT_PLAN.replace("design: full", "design: design.docx")
+    plan_path = plan(tmp_path, text, "cert.yaml")
+    out, db = tmp_path / "out", tmp_path / "reg.db"
+    rc, _o, err, _t = gongwen("certificates", plan_path, "--roster", roster, "-o", out,
+                              "--format", "docx", cwd=tmp_path, db=db)
+    refused(rc, err, "design.docx", "field 'design'", "range() items")
+    nothing_written(out)
+    with Register(f"sqlite:///{db}") as reg:
+        assert reg.entries() == []
+
+
+def test_register_import_refuses_control_characters(tmp_path):
+    book = tmp_path / "book.csv"
+    book.write_text("发文字号,标题\n青政发〔2026〕1号,关于\x1b[2J春耕的通知\n", encoding="utf-8")
+    db = tmp_path / "reg.db"
+    rc, _o, err, _t = gongwen("number", "import", book, "--db", f"sqlite:///{db}", "--create",
+                              cwd=tmp_path)
+    assert rc == 1 and "Traceback" not in err and "\x1b" not in err
+    assert "row 2, 标题" in err and "U+001B" in err and "nothing was imported" in err
+    with Register(f"sqlite:///{db}") as reg:
+        assert reg.entries() == []
+
+
+def test_check_goes_on_after_a_file_it_cannot_read(tmp_path):
+    os.mkfifo(tmp_path / "pipe.yaml")
+    good = plan(tmp_path, GOOD)
+    rc, out, err, _t = gongwen("check", tmp_path / "pipe.yaml", good, cwd=tmp_path, timeout=60)
+    assert rc == 1 and "Traceback" not in err
+    assert "pipe.yaml" in err and "plan.yaml" in out

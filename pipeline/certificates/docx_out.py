@@ -15,15 +15,18 @@ from xml.sax.saxutils import escape
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
-from jinja2.sandbox import SandboxedEnvironment
 
+from pipeline import limits
 from pipeline import standard as gb
 from pipeline.certificates.design import Design
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
+from pipeline.transforms.placeholders import render, sandbox
 from pipeline.writers.ooxml import twips_mm
 
-_ENV = SandboxedEnvironment(autoescape=True)  # XML-escapes every value: & < > are text
+# XML-escapes every value (& < > are text); a user's design is a template too, so it runs
+# within the same budgets as a plan's placeholders
+_ENV = sandbox(autoescape=True)
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
@@ -138,10 +141,10 @@ class DocxMaker:
 
     def make(self, cert: Certificate) -> bytes:
         if self.design is not None:
-            xml = self.template.render(t=cert.texts, s={k: int(round(v * 2))
-                                                          for k, v in cert.sizes.items()})
+            xml = render(self.template, {"t": cert.texts, "s": {
+                k: int(round(v * 2)) for k, v in cert.sizes.items()}}, limits.DOCUMENT_XML_CHARS)
         else:
-            xml = self.template.render(**cert.fields)
+            xml = render(self.template, cert.fields, limits.DOCUMENT_XML_CHARS)
         out = io.BytesIO(self.base)
         out.seek(0, io.SEEK_END)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as z:

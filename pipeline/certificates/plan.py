@@ -21,6 +21,7 @@ from typing import Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.errors import PlanError
+from pipeline.readers.inputfile import check_file, check_zip
 from pipeline.readers.plan import plan_error
 from pipeline.readers.yamlsource import Located, load_located
 from pipeline.transforms.dates import format_date
@@ -106,9 +107,10 @@ def read_certificate_plan(path: Path) -> tuple[CertificatePlan, Located]:
         if custom.suffix.lower() not in (".docx", ".html", ".htm"):
             raise PlanError(f"design '{design}': use full, overprint, a .docx or an .html file",
                             file=src.file, line=src.line_of(("design",)), field="design")
-        if not custom.exists():
-            raise PlanError(f"design file '{custom}' does not exist", file=src.file,
-                            line=src.line_of(("design",)), field="design")
+        where = dict(file=src.file, line=src.line_of(("design",)), field="design")
+        check_file(custom, "design file", error=PlanError, **where)
+        if custom.suffix.lower() == ".docx":
+            check_zip(custom, "design file", PlanError, **where)
     if not plan.fields():
         raise PlanError("the wording uses no roster field, e.g. {{ 姓名 }}", file=src.file,
                         line=src.line_of(("wording",)), field="wording")

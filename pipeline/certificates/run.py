@@ -130,6 +130,14 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         roles = {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
             [face.family for face in fonts.faces(role)] + sorted(extra.get(role, []))))
             for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    if design is None and design_file.suffix.lower() == ".docx" and certs and \
+            "docx" in formats and not merged_only:
+        # the user's design is a template: try it on the first person before any number
+        try:
+            docx_out.DocxMaker(plan, None, design_file, seal_png).make(certs[0])
+        except ValueError as exc:
+            raise PlanError(f"the design's template, row {certs[0].row}: {exc}",
+                            file=design_file, field="design") from None
     outcome = Outcome(roster.report())
     invalid = roster.invalid
     outcome.skipped = [i for i in roster.issues if i.kind == "error"]

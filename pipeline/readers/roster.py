@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline import limits
 from pipeline.errors import GongwenError
+from pipeline.readers.inputfile import check_file, check_zip
 from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode, printable, unsafe_char, unsafe_message
 from pipeline.transforms.dates import format_date, parse_date
 
@@ -103,11 +104,7 @@ def _cell_text(value) -> object:
 def _read_grid(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]:
     """All cells as a grid of text (dates stay dates), the sheet's name, merge notes."""
     suffix = path.suffix.lower()
-    if path.is_dir():
-        raise RosterError("is a folder; give the roster file (.csv or .xlsx)", file=path)
-    if path.stat().st_size > limits.MAX_FILE_BYTES:
-        raise RosterError(f"{path.stat().st_size:,} bytes; a roster may have "
-                          f"{limits.MAX_FILE_BYTES:,}", file=path)
+    check_file(path, "the roster", error=RosterError)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, sheet)
     if suffix in (".xls",):
@@ -123,6 +120,7 @@ def _read_grid(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]
 def _read_xlsx(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]:
     import openpyxl
 
+    check_zip(path, "the workbook", RosterError)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

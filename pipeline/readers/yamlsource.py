@@ -8,6 +8,7 @@ import yaml
 
 from pipeline import limits
 from pipeline.errors import PlanError
+from pipeline.readers.inputfile import check_file
 from pipeline.readers.textfile import unsafe_char, unsafe_message
 
 Path_ = tuple  # a path into the data: ("attachments", 0, "title")
@@ -121,10 +122,8 @@ class _CountingLoader(yaml.SafeLoader):
 
 def load_located(file: Path) -> Located:
     file = Path(file)
+    check_file(file, "the plan", limits.YAML_BYTES, PlanError)
     try:
-        if file.stat().st_size > limits.YAML_BYTES:
-            raise PlanError(f"the plan is {file.stat().st_size:,} bytes; a plan may have "
-                            f"{limits.YAML_BYTES:,}", file=file)
         raw = file.read_bytes()
     except OSError as exc:
         raise PlanError(f"cannot read the plan: {exc.strerror}", file=file) from None

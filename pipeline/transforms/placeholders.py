@@ -17,7 +17,8 @@ import threading
 from functools import lru_cache
 from typing import Any, Callable
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import (StrictUndefined, Template, TemplateError, TemplateSyntaxError,
+                    UndefinedError)
 from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
@@ -40,6 +41,7 @@ class BudgetError(Exception):
 class _Budget(threading.local):
     range_items = 0
     depth = 0
+    max_chars = limits.TEMPLATE_OUTPUT_CHARS
 
 
 _budget = _Budget()
@@ -50,9 +52,9 @@ def _size(value: Any) -> int:
 
 
 def _check_size(n: int, what: str) -> None:
-    if n > limits.TEMPLATE_OUTPUT_CHARS:
+    if n > _budget.max_chars:
         raise BudgetError(f"{what} would make {n:,} characters; a field may hold "
-                          f"{limits.TEMPLATE_OUTPUT_CHARS:,}")
+                          f"{_budget.max_chars:,}")
 
 
 def _check_int(value: Any) -> Any:
@@ -157,33 +159,38 @@ def _budgeted_range(*args):
     return range(*args)
 
 
-_env = _BudgetedSandbox(undefined=_NamedUndefined, autoescape=False, keep_trailing_newline=True)
-_env.globals["range"] = _budgeted_range
-del _env.globals["lipsum"]  # lorem ipsum of any length: no use in a 公文
-
-
-def _guard_filter(name: str, size: Callable[..., int]) -> None:
-    original = _env.filters[name]
+def _guarded(env: SandboxedEnvironment, name: str, size: Callable[..., int]) -> None:
+    original = env.filters[name]
 
     def guarded(*args, **kwargs):
         _check_size(size(*args, **kwargs), f"the '{name}' filter")
         return original(*args, **kwargs)
 
     guarded.__dict__.update(original.__dict__)  # keeps jinja's pass_eval_context marks
-    _env.filters[name] = guarded
+    env.filters[name] = guarded
 
 
 def _width(value, width=80, *_a, **_k) -> int:
     return max(_size(str(value)), width if isinstance(width, int) else 0)
 
 
-_guard_filter("center", _width)
-_guard_filter("indent", lambda s, width=4, *a, **k: _size(str(s)) * (
-    1 + (width if isinstance(width, int) else len(str(width)))))
-_guard_filter("wordwrap", lambda s, width=79, *a, **k: 2 * _size(str(s)))
-_guard_filter("format", lambda s, *a, **k: (_check_format(s), _size(s))[1])
-_guard_filter("replace", lambda ctx, s, old, new, count=None: _replace_size(
-    str(s), (str(old), str(new)), {}))
+def sandbox(**options) -> SandboxedEnvironment:
+    """A jinja2 sandbox with the budgets: for plans here, and for any other template a user
+    supplies (a certificate design); render with render()."""
+    env = _BudgetedSandbox(**options)
+    env.globals["range"] = _budgeted_range
+    del env.globals["lipsum"]  # lorem ipsum of any length: no use in a 公文
+    _guarded(env, "center", _width)
+    _guarded(env, "indent", lambda s, width=4, *a, **k: _size(str(s)) * (
+        1 + (width if isinstance(width, int) else len(str(width)))))
+    _guarded(env, "wordwrap", lambda s, width=79, *a, **k: 2 * _size(str(s)))
+    _guarded(env, "format", lambda s, *a, **k: (_check_format(s), _size(s))[1])
+    _guarded(env, "replace", lambda ctx, s, old, new, count=None: _replace_size(
+        str(s), (str(old), str(new)), {}))
+    return env
+
+
+_env = sandbox(undefined=_NamedUndefined, autoescape=False, keep_trailing_newline=True)
 
 
 class _Timeout(BaseException):
@@ -196,22 +203,25 @@ def _compiled(text: str):
     return _env.from_string(text)  # a batch fills one wording thousands of times
 
 
-def _render(text: str, context: dict[str, Any]) -> str:
+def _generate(template: Template | str, context: dict[str, Any], max_chars: int) -> str:
     _budget.range_items = 0
     _budget.depth = 0
+    _budget.max_chars = max_chars
+    if isinstance(template, str):
+        template = _compiled(template)
     out, size = [], 0
-    for chunk in _compiled(text).generate(**context):
+    for chunk in template.generate(**context):
         size += len(chunk)
         _check_size(size, "the filled text")
         out.append(chunk)
     return "".join(out)
 
 
-def _render_timed(text: str, context: dict[str, Any]) -> str:
+def _timed(template: Template | str, context: dict[str, Any], max_chars: int) -> str:
     """Render within TEMPLATE_SECONDS of wall time. The alarm works in the main thread only
     (the CLI, and each worker process); elsewhere the other budgets still hold."""
     if threading.current_thread() is not threading.main_thread():
-        return _render(text, context)
+        return _generate(template, context, max_chars)
     active = True
 
     def alarm(_signum, _frame):
@@ -221,22 +231,22 @@ def _render_timed(text: str, context: dict[str, Any]) -> str:
     previous = signal.signal(signal.SIGALRM, alarm)
     outer, _interval = signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
     try:
-        return _render(text, context)
+        return _generate(template, context, max_chars)
     finally:
         active = False
         left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        _budget.max_chars = limits.TEMPLATE_OUTPUT_CHARS
         if outer:  # someone else's alarm was pending: give it back what is left of it
             signal.setitimer(signal.ITIMER_REAL,
                              max(outer - (limits.TEMPLATE_SECONDS - left), 0.001))
 
 
-def fill(text: str, context: dict[str, Any]) -> str:
-    """Render one string; raises ValueError with a clerk-readable message."""
-    if "{{" not in text and "{%" not in text and "{#" not in text:
-        return text
+def render(template: Template | str, context: dict[str, Any],
+           max_chars: int = limits.TEMPLATE_OUTPUT_CHARS) -> str:
+    """Render within the budgets; raises ValueError with a clerk-readable message."""
     try:
-        result = _render_timed(text, context)
+        result = _timed(template, context, max_chars)
     except UndefinedError as exc:
         known = ", ".join(sorted(context.get("params", {}))) or "none"
         raise ValueError(f"{exc} (params defines: {known})") from None
@@ -262,6 +272,13 @@ def fill(text: str, context: dict[str, Any]) -> str:
     if bad:
         raise ValueError(f"the filled text {unsafe_message(bad)}")
     return result
+
+
+def fill(text: str, context: dict[str, Any]) -> str:
+    """Render one string; raises ValueError with a clerk-readable message."""
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return text
+    return render(text, context)
 
 
 def escape(text: str) -> str:

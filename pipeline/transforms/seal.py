@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from pipeline import limits
 from pipeline.errors import AssetError
+from pipeline.readers.inputfile import check_file
 from pipeline.standard import RED
 
 MAX_SIDE_PX = 1200  # 42 mm at ~700 dpi: more detail than any printer shows
@@ -21,11 +22,8 @@ MAX_SIDE_PX = 1200  # 42 mm at ~700 dpi: more detail than any printer shows
 def prepare_seal(path: Path, *, plan: Path | None = None, field: str = "signature.seal",
                  line: int | None = None) -> bytes:
     """Return PNG bytes of the red, transparent seal, or raise AssetError naming the file."""
+    check_file(path, "seal image", error=AssetError, file=plan, line=line, field=field)
     try:
-        size = Path(path).stat().st_size
-        if size > limits.MAX_FILE_BYTES:
-            raise AssetError(f"seal '{path}' has {size:,} bytes; a seal image may have "
-                             f"{limits.MAX_FILE_BYTES:,}", file=plan, line=line, field=field)
         with Image.open(path) as img:
             # the header tells the size: a small file can claim 100 000 × 100 000 pixels
             # (a decompression bomb) and take gigabytes once decoded
