@@ -10,6 +10,7 @@ from pipeline.errors import AssetError, GongwenError
 from pipeline.fonts import FontBook
 from pipeline.model import Document, Seal
 from pipeline.readers.plan import Plan, as_list, read_plan, to_document
+from pipeline.readers.textfile import replace_unsafe
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
@@ -78,7 +79,9 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
     doc, plan = document_from_plan(path)
-    stem = short_name(Path(path).stem)  # a 250-byte plan name leaves no room for -000001.docx
+    # a 250-byte plan name leaves no room for -000001.docx; an ESC or a bidi override in
+    # the plan's name must not reach the output's name
+    stem = short_name(replace_unsafe(Path(path).stem, "_"))
     told = number_document(doc, db, str(Path(out_dir) / stem))
     if notes is not None:
         notes.extend(f"{Path(path).name}: {line}" for line in (told, title_finding(doc.title))

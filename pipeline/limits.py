@@ -24,9 +24,11 @@ YAML_BYTES = 5_000_000  # a plan file; real ones are a few kB
 MAX_COPIES = 1_000  # copies: one file per numbered copy; a larger run is printed from one
 MAX_TITLE_CHARS = 200  # 标题: a real one is under 60
 MAX_LINE_CHARS = 100  # one-line fields: organ, signer, kind, id, number_code …
+MAX_ORGANS_CHARS = 200  # all issuing organs joined (the .docx author field holds 255)
 MAX_LONG_LINE_CHARS = 2_000  # 主送机关, 抄送, 附注: many organs in one line
 MAX_TEXT_CHARS = 200_000  # the body and other free text
-MAX_OFFSET_MM = 50.0  # seal_offset_mm: a nudge, not a move off the page
+MAX_OFFSET_MM = 50.0  # seal_offset_mm, overprint offset_mm: a nudge, not a move off the page
+MAX_PAPER_MM = 1_200.0  # a certificate's paper or a box position (A0 is 1189 mm)
 MAX_FILE_BYTES = 20_000_000  # a seal image, a draft, a roster
 MAX_IMAGE_PIXELS = 25_000_000  # a seal scanned at 1200 dpi over 10 cm is 22 M pixels
 

@@ -74,8 +74,21 @@ def format_number(code: str, year: int, seq: int) -> str:
     return f"{code}〔{year}〕{seq}号"
 
 
+def _plain_text(**fields: str) -> None:
+    """The register is exported to spreadsheets and printed on terminals: no control
+    characters or bidi overrides in what it keeps."""
+    from pipeline.readers.textfile import describe, unsafe_char
+
+    for name, text in fields.items():
+        bad = unsafe_char(text or "")
+        if bad:
+            raise RegisterError(f"{name} holds the invisible character {describe(bad)}; "
+                                "remove it")
+
+
 def check_code(code: str) -> str:
     code = (code or "").strip()
+    _plain_text(code=code)
     if not code or not CODE.match(code):
         raise RegisterError(f"'{code}' is not an organ code (机关代字) like 五委发: no brackets, "
                             "digits, spaces, 第 or 号")
@@ -278,6 +291,7 @@ class Register:
         if not key:
             raise RegisterError("a document key is needed to allocate a number (the plan's id)")
         by = current_user(by)
+        _plain_text(key=key, title=title, file=file, by=by)
 
         def allocate(cur):
             found = self._rows(cur, self._sql("WHERE code = ? AND doc_key = ? AND status = ?"),
@@ -337,6 +351,7 @@ class Register:
         if not reason:
             raise RegisterError("say why the number is voided: --reason \"...\"")
         by = current_user(by)
+        _plain_text(reason=reason, by=by)
 
         def void(cur):
             rows = self._rows(cur, self._sql("WHERE number = ?"), (number.strip(),))

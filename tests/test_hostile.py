@@ -206,10 +206,14 @@ CONTROL = [("\\0", "U+0000"), ("\\e", "U+001B"), ("\\uFFFF", "U+FFFF"), ("\\u202
            ("\\x85", "U+0085"), ("\\uFFFE", "U+FFFE"), ("\\u2066", "U+2066")]
 
 
-@pytest.mark.parametrize("escape,code", CONTROL)
-@pytest.mark.parametrize("field,old", [
-    ("title", "title: 关于做好春耕生产工作的通知"), ("organ", "organ: 青山镇人民政府"),
-    ("to", "to: 各村民委员会")])
+FIELDS = [("title", "title: 关于做好春耕生产工作的通知"), ("organ", "organ: 青山镇人民政府"),
+          ("to", "to: 各村民委员会")]
+
+
+# every character in the title; the organ and the addressee with two each (one path for all)
+@pytest.mark.parametrize("escape,code,field,old", [
+    (e, c, *FIELDS[0]) for e, c in CONTROL] + [(e, c, *f) for f in FIELDS[1:]
+                                                for e, c in (CONTROL[0], CONTROL[3])])
 def test_control_characters_are_refused_naming_field_and_code_point(tmp_path, escape, code,
                                                                     field, old):
     key, value = old.split(": ")
@@ -741,3 +745,41 @@ def test_check_goes_on_after_a_file_it_cannot_read(tmp_path):
     rc, out, err, _t = gongwen("check", tmp_path / "pipe.yaml", good, cwd=tmp_path, timeout=60)
     assert rc == 1 and "Traceback" not in err
     assert "pipe.yaml" in err and "plan.yaml" in out
+
+
+@pytest.mark.parametrize("old,new,words", [
+    ('pattern: "敌证〔{year}〕{seq}号"', 'pattern: "敌证〔{year}〕{seq:>999999999}号"',
+     ["field 'number.pattern'", "format width"]),
+    ('pattern: "敌证〔{year}〕{seq}号"', 'pattern: "敌证〔{year}〕{seq:{year}}号"',
+     ["field 'number.pattern'", "format width"]),
+    ("design: full", "design: overprint\noverprint: {paper_mm: [.nan, 210]}",
+     ["field 'overprint.paper_mm[1]'", "not .nan or .inf"]),
+    ("design: full", "design: overprint\noverprint: {offset_mm: [0, 1e9]}",
+     ["field 'overprint.offset_mm[2]'", "at most 50"]),
+    ("organ: 中共青山镇委员会", "organ: " + "中共青山镇委员会" * 30, ["field 'organ'", "too long"]),
+])
+def test_certificate_plan_numbers_are_bounded(tmp_path, old, new, words):
+    assert old in CERT_PLAN
+    roster = tmp_path / "r.csv"
+    roster.write_text("姓名,荣誉称号\n李娜,优秀党员\n", encoding="utf-8")
+    plan_path = plan(tmp_path, CERT_PLAN.replace(old, new), "cert.yaml")
+    out = tmp_path / "out"
+    rc, _o, err, _t = gongwen("certificates", plan_path, "--roster", roster, "-o", out,
+                              "--format", "docx", cwd=tmp_path, db=tmp_path / "reg.db")
+    refused(rc, err, "cert.yaml:", *words)
+    nothing_written(out)
+
+
+def test_joint_organs_together_are_bounded(tmp_path):
+    organs = "[" + ", ".join(["青山镇人民政府办公室" + "x" * 60] * 4) + "]"
+    build_refused(tmp_path, change("organ: 青山镇人民政府", f"organ: {organs}"),
+                  "field 'organ'", "together")
+
+
+def test_plan_file_name_with_escape_gives_a_clean_output_name(tmp_path):
+    path = plan(tmp_path, GOOD, "通知\x1b[2J\u202e.yaml")
+    out = tmp_path / "out"
+    rc, stdout, err, _t = gongwen("build", path, "-o", out, "--format", "docx", cwd=tmp_path)
+    assert rc == 0, err
+    assert "\x1b" not in stdout + err
+    assert [p.name for p in out.iterdir()] == ["通知_[2J_.docx"]

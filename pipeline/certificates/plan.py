@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline import limits
 from pipeline.errors import PlanError
 from pipeline.readers.inputfile import check_file, check_zip
 from pipeline.readers.plan import plan_error
@@ -31,7 +32,12 @@ BUILT_IN = ("full", "overprint")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+
+Mm = Annotated[float, Field(ge=-limits.MAX_PAPER_MM, le=limits.MAX_PAPER_MM)]
+Nudge = Annotated[float, Field(ge=-limits.MAX_OFFSET_MM, le=limits.MAX_OFFSET_MM)]
+Paper = Annotated[float, Field(ge=50, le=limits.MAX_PAPER_MM)]
 
 
 class NumberPlan(_Strict):
@@ -42,6 +48,10 @@ class NumberPlan(_Strict):
     @field_validator("pattern")
     @classmethod
     def _pattern(cls, value):
+        # a width from the plan ({seq:>1000000000}) or from a value ({seq:{year}}) would
+        # make one number a gigabyte
+        if re.search(r"\{[^{}]*:[^{}]*(\d{3,}|\{)", value):
+            raise ValueError(f"'{value}': a format width of at most two digits, e.g. {{seq:03d}}")
         try:
             value.format(code="X", year=2026, seq=1)
         except (KeyError, IndexError, ValueError) as exc:
@@ -50,27 +60,27 @@ class NumberPlan(_Strict):
 
 
 class OverprintField(_Strict):
-    x: float  # mm from the paper's left edge to the box's left
-    y: float  # mm from the paper's top edge to the box's top
-    width: float = Field(80, gt=0)
+    x: Mm  # mm from the paper's left edge to the box's left
+    y: Mm  # mm from the paper's top edge to the box's top
+    width: float = Field(80, gt=0, le=limits.MAX_PAPER_MM)
     size: float = Field(20, gt=4, lt=80)  # pt
     align: str = "left"
 
 
 class OverprintPlan(_Strict):
-    paper_mm: tuple[float, float] = (297.0, 210.0)  # the pre-printed sheet, width × height
-    offset_mm: tuple[float, float] = (0.0, 0.0)  # printer calibration: right, down
+    paper_mm: tuple[Paper, Paper] = (297.0, 210.0)  # the pre-printed sheet, width × height
+    offset_mm: tuple[Nudge, Nudge] = (0.0, 0.0)  # printer calibration: right, down
     fields: dict[str, OverprintField] = {}
 
 
 class CertificatePlan(_Strict):
     design: str = "full"
-    title: str = "荣誉证书"
-    organ: str
+    title: str = Field("荣誉证书", max_length=limits.MAX_LINE_CHARS)
+    organ: str = Field(max_length=limits.MAX_LINE_CHARS)
     date: str
     seal: Optional[str] = None
     seal_size_mm: float = Field(42, gt=10, lt=80)
-    wording: str
+    wording: str = Field(max_length=limits.MAX_LONG_LINE_CHARS)
     number: Optional[NumberPlan] = None
     columns: dict[str, str] = {}
     key: list[str] = []

@@ -196,6 +196,16 @@ class Plan(_Strict):
         return value
 
     @model_validator(mode="after")
+    def _organs_together(self):
+        # the organs joined are the document's author in its properties, which Word and
+        # python-docx cap at 255 characters
+        joined = "、".join(as_list(self.organ))
+        if len(joined) > limits.MAX_ORGANS_CHARS:
+            raise ValueError(f"the organs together have {len(joined)} characters; at most "
+                             f"{limits.MAX_ORGANS_CHARS} (field 'organ')")
+        return self
+
+    @model_validator(mode="after")
     def _copies(self):
         if self.copies and self.copy_number:
             raise ValueError("give either copy_number (one copy) or copies (how many), not both")

@@ -85,6 +85,11 @@ def unsafe_char(text: str) -> str | None:
     return m.group(0) if m else None
 
 
+def replace_unsafe(text: str, by: str = "") -> str:
+    """text with every character unsafe_char() would name replaced."""
+    return _UNSAFE.sub(by, text)
+
+
 def describe(ch: str) -> str:
     """U+202E (RIGHT-TO-LEFT OVERRIDE): how a message names a character it refuses."""
     name = unicodedata.name(ch, "") or {"\x1b": "ESCAPE", "\x00": "NUL", "\x7f": "DELETE"}.get(
