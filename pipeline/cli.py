@@ -341,6 +341,14 @@ def _format(args) -> int:
     edited = [str(p.with_suffix(".yaml")) for d, p in pairs if p.with_suffix(".yaml").exists()
               and p.with_suffix(".yaml").read_text("utf-8", "replace")
               != plan_text(d, args.draft)]
+    for _d, docx_path in pairs:
+        if docx_path.exists() and docx_path.resolve() == args.draft.resolve():
+            raise GongwenError(f"-o {docx_path} is the draft itself; the formatted file "
+                               "needs another name")
+        if docx_path.exists() and not docx_path.with_suffix(".yaml").exists() and not args.force:
+            # no plan beside it: not an earlier output of format, maybe the clerk's own file
+            raise GongwenError(f"{docx_path} exists and was not made by gongwen format; "
+                               "choose another -o, or --force to replace it")
     if edited and not args.force:
         raise GongwenError(f"{', '.join(edited)} exists and differs from what this draft "
                            "gives (edited by hand?); build it with gongwen build, choose "

@@ -783,3 +783,37 @@ def test_plan_file_name_with_escape_gives_a_clean_output_name(tmp_path):
     assert rc == 0, err
     assert "\x1b" not in stdout + err
     assert [p.name for p in out.iterdir()] == ["通知_[2J_.docx"]
+
+
+def test_format_does_not_overwrite_a_docx_it_did_not_make(tmp_path):
+    draft = tmp_path / "d.txt"
+    draft.write_text("关于做好春耕生产工作的通知\n\n各村：\n\n请认真落实。\n\n青山镇人民政府\n"
+                     "2026年3月20日\n", encoding="utf-8")
+    own = tmp_path / "report.docx"
+    own.write_bytes(b"the clerk's own report")
+    rc, _o, err, _t = gongwen("format", draft, "-o", own, "--format", "docx", cwd=tmp_path)
+    refused(rc, err, "report.docx", "not made by gongwen format", "--force")
+    assert own.read_bytes() == b"the clerk's own report"
+    assert not (tmp_path / "report.yaml").exists()
+    import docx
+
+    source = tmp_path / "messy.docx"
+    d = docx.Document()
+    for text in ("关于做好春耕生产工作的通知", "各村：", "请认真落实。", "青山镇人民政府", "2026年3月20日"):
+        d.add_paragraph(text)
+    d.save(source)
+    before = source.read_bytes()
+    rc, _o, err, _t = gongwen("format", source, "-o", source, "--format", "docx", "--force",
+                              cwd=tmp_path)
+    refused(rc, err, "the draft itself")
+    assert source.read_bytes() == before
+
+
+def test_roster_says_which_encoding_it_read(tmp_path):
+    from pipeline.readers.roster import read_roster
+
+    roster = tmp_path / "r.csv"
+    roster.write_bytes("姓名,單位\n王建軍,青山村\n陳曉華,綠水村\n".encode("big5"))
+    found = read_roster(roster)
+    assert [r.values["姓名"] for r in found.rows] == ["王建軍", "陳曉華"]
+    assert "read as Big5" in found.report()

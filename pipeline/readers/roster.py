@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline import limits
 from pipeline.errors import GongwenError
 from pipeline.readers.inputfile import check_file, check_zip
-from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode, printable, unsafe_char, unsafe_message
+from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode_named, printable, unsafe_char, unsafe_message
 from pipeline.transforms.dates import format_date, parse_date
 
 # full-width digits and Latin letters (０-９ Ａ-Ｚ ａ-ｚ) become ASCII, as in a 公文; full-width
@@ -83,8 +83,18 @@ class Roster:
 
 
 # --- reading ----------------------------------------------------------------------------------
-def _decode(raw: bytes, path: Path) -> str:
-    text = decode(raw, (*CHINESE_ENCODINGS, "big5"))
+_ENCODING_NAMES = {"gb18030": "GBK/GB18030", "big5": "Big5 (traditional characters)",
+                   "utf-16": "UTF-16 (Notepad's “Unicode”)", "utf_16_le": "UTF-16",
+                   "utf_16_be": "UTF-16", "utf-32": "UTF-32"}
+
+
+def _decode(raw: bytes, path: Path, issues: list[Issue] | None = None) -> str:
+    found = decode_named(raw, (*CHINESE_ENCODINGS, "big5"))
+    if found and issues is not None and found[1].lower() in _ENCODING_NAMES:
+        # said, not silent: a wrong guess shows here before it shows in the certificates
+        issues.append(Issue(None, "", f"read as {_ENCODING_NAMES[found[1].lower()]} text",
+                            "cleaned"))
+    text = found[0] if found else None
     if text is None:
         raise RosterError("neither UTF-8/16 nor GBK/GB18030 or Big5 text; save it from Excel "
                           "as “CSV UTF-8”", file=path)
@@ -109,12 +119,13 @@ def _read_grid(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]
         return _read_xlsx(path, sheet)
     if suffix in (".xls",):
         raise RosterError("the old .xls format; save it from Excel as .xlsx", file=path)
-    text = _decode(path.read_bytes(), path)
+    issues: list[Issue] = []
+    text = _decode(path.read_bytes(), path, issues)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[c for c in row] for row in csv.reader(io.StringIO(text), dialect)], "", []
+    return [[c for c in row] for row in csv.reader(io.StringIO(text), dialect)], "", issues
 
 
 def _read_xlsx(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]:

@@ -29,6 +29,12 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\u
 
 
 def decode(raw: bytes, encodings: tuple[str, ...] = CHINESE_ENCODINGS) -> str | None:
+    found = decode_named(raw, encodings)
+    return found[0] if found else None
+
+
+def decode_named(raw: bytes, encodings: tuple[str, ...] = CHINESE_ENCODINGS
+                 ) -> tuple[str, str] | None:
     """The bytes as text, or None; the caller says what to do about it in its own words.
     A BOM decides first (UTF-8, UTF-16 as Notepad's 'Unicode', UTF-32); then the given
     encodings are tried strictly, UTF-8 first. When more than UTF-8 is allowed and strict
@@ -37,11 +43,11 @@ def decode(raw: bytes, encodings: tuple[str, ...] = CHINESE_ENCODINGS) -> str | 
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding)
+                return raw.decode(encoding), encoding
             except UnicodeDecodeError:
                 return None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     rest = [e for e in encodings if e.replace("-", "").replace("_", "").lower()
@@ -53,13 +59,13 @@ def decode(raw: bytes, encodings: tuple[str, ...] = CHINESE_ENCODINGS) -> str | 
         return guess
     for encoding in rest:
         try:
-            return raw.decode(encoding)
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
     return None
 
 
-def _guess(raw: bytes, allowed: list[str]) -> str | None:
+def _guess(raw: bytes, allowed: list[str]) -> tuple[str, str] | None:
     """charset-normalizer's best reading among the Chinese encodings (and UTF-16 without a
     BOM), when it is one the caller allows or Big5 (Traditional text; the caller simplifies
     it if it wants)."""
@@ -73,7 +79,7 @@ def _guess(raw: bytes, allowed: list[str]) -> str | None:
     if name not in ok and not name.startswith("utf_16"):
         return None
     try:
-        return raw.decode(best.encoding)
+        return raw.decode(best.encoding), best.encoding
     except UnicodeDecodeError:
         return None
 
