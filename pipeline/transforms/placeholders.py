@@ -42,6 +42,7 @@ class _Budget(threading.local):
     range_items = 0
     depth = 0
     max_chars = limits.TEMPLATE_OUTPUT_CHARS
+    armed = False  # a render is running: the alarm may stop it
 
 
 _budget = _Budget()
@@ -217,26 +218,36 @@ def _generate(template: Template | str, context: dict[str, Any], max_chars: int)
     return "".join(out)
 
 
+def _alarm(_signum, _frame):
+    if _budget.armed:
+        raise _Timeout()
+
+
+_handler = {"installed": False}
+
+
 def _timed(template: Template | str, context: dict[str, Any], max_chars: int) -> str:
     """Render within TEMPLATE_SECONDS of wall time. The alarm works in the main thread only
-    (the CLI, and each worker process); elsewhere the other budgets still hold."""
+    (the CLI, and each worker process); elsewhere the other budgets still hold. The handler
+    stays installed when SIGALRM had none (it does nothing unless a render is running);
+    someone else's handler is put back after each render."""
     if threading.current_thread() is not threading.main_thread():
         return _generate(template, context, max_chars)
-    active = True
-
-    def alarm(_signum, _frame):
-        if active:
-            raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, alarm)
+    previous = None
+    if not _handler["installed"]:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        if previous in (signal.SIG_DFL, signal.SIG_IGN, None, _alarm):
+            _handler["installed"], previous = True, None
     outer, _interval = signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
+    _budget.armed = True
     try:
         return _generate(template, context, max_chars)
     finally:
-        active = False
+        _budget.armed = False
         left, _ = signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
         _budget.max_chars = limits.TEMPLATE_OUTPUT_CHARS
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)
         if outer:  # someone else's alarm was pending: give it back what is left of it
             signal.setitimer(signal.ITIMER_REAL,
                              max(outer - (limits.TEMPLATE_SECONDS - left), 0.001))
