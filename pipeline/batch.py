@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, limits
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import read_roster
+from pipeline.readers.yamlsource import load_located
+from pipeline.transforms.placeholders import time_budget
 from pipeline.writers.atomic import safe_file_part, short_name
 from pipeline.writers.sheets import read_table, safe_cell, write_table
 
@@ -110,12 +112,14 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
                         + "\n  ".join(problems))
     # every row becomes a document before any number is allocated: a row that cannot be
     # built must not leave a number in the register for a document that was never written
+    load_located(plan_path)  # a plan that is no YAML at all is one message, not one a row
     documents, problems = [], []
-    for row_number, values in rows:
-        try:
-            documents.append(document_from_plan(plan_path, values))
-        except GongwenError as exc:
-            problems.append(f"{Path(rows_path).name} row {row_number}: {exc}")
+    with time_budget(limits.TEMPLATE_RUN_SECONDS, "the placeholders of all rows together"):
+        for row_number, values in rows:
+            try:
+                documents.append(document_from_plan(plan_path, values))
+            except GongwenError as exc:
+                problems.append(f"{Path(rows_path).name} row {row_number}: {exc}")
     if problems:
         raise RowsError(f"{len(problems)} row(s) cannot be built; nothing was built or "
                         "numbered:\n  " + "\n  ".join(problems[:20])

@@ -7,7 +7,9 @@ and is stated in the README; going over one is a GongwenError naming the field.
 from __future__ import annotations
 
 # --- templates ({{ params.x }}, {{ row.列名 }}, certificate wording) ------------------------
-TEMPLATE_SECONDS = 2.0  # CPU budget for filling one text field
+TEMPLATE_SECONDS = 2.0  # wall time for filling one text field
+TEMPLATE_DOCUMENT_SECONDS = 5.0  # all fields of one plan (or one batch row) together
+TEMPLATE_RUN_SECONDS = 120.0  # all rows of a batch or a roster together (ms per row is usual)
 TEMPLATE_OUTPUT_CHARS = 200_000  # one filled field (a long body is ~20 000 characters)
 TEMPLATE_RANGE_ITEMS = 10_000  # all range() items of one field together (nested loops)
 TEMPLATE_RECURSION = 50  # macro calls nested in one another

@@ -817,3 +817,17 @@ def test_roster_says_which_encoding_it_read(tmp_path):
     found = read_roster(roster)
     assert [r.values["姓名"] for r in found.rows] == ["王建軍", "陳曉華"]
     assert "read as Big5" in found.report()
+
+
+def test_fields_share_one_time_budget():
+    """Each field has 2 s; a plan's fields (and a batch's rows) share one budget as well, so
+    twenty slow fields times a thousand rows cannot make a build of hours."""
+    from pipeline.transforms.placeholders import fill, time_budget
+
+    loop = "{% for i in range(5000) %}{% endfor %}ok"
+    assert fill(loop, {}) == "ok"
+    with time_budget(0.0, "the plan's placeholders together"):
+        with pytest.raises(ValueError, match="placeholders together ran longer than 0 s"):
+            fill(loop, {})
+    assert fill(loop, {}) == "ok", "the budget ends with its scope"
+    assert fill("no placeholder", {}) == "no placeholder"

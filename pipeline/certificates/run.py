@@ -22,10 +22,12 @@ from pipeline.certificates import docx_out, pdf_out
 from pipeline.certificates.design import design_for
 from pipeline.certificates.plan import read_certificate_plan
 from pipeline.certificates.records import Certificate, compose, key_of, set_number
+from pipeline import limits
 from pipeline.errors import GongwenError, PlanError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import Issue, read_roster
 from pipeline.transforms.dates import parse_date
+from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
 from pipeline.writers.atomic import atomic_path, die_with_parent, safe_file_part, sweep_stale
 from pipeline.writers.sheets import read_table, safe_cell, write_table
@@ -112,8 +114,9 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
     certs = [Certificate(r.row, 0, key_of(plan, r.values), dict(r.values))
              for r in roster.valid_rows]
     try:
-        for cert in certs:
-            compose(cert, plan, design)  # texts without the number, to check fonts and fit
+        with time_budget(limits.TEMPLATE_RUN_SECONDS, "the wording for all rows together"):
+            for cert in certs:
+                compose(cert, plan, design)  # texts without the number, for fonts and fit
     except PlanError as exc:  # the wording's template failed: name the plan and its line
         raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
                         field="wording") from None

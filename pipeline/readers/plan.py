@@ -17,7 +17,7 @@ from pipeline.readers.body import parse_body
 from pipeline.readers.yamlsource import Located, dotted, load_located
 from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM
 from pipeline.transforms.dates import format_date
-from pipeline.transforms.placeholders import fill_tree
+from pipeline.transforms.placeholders import fill_tree, time_budget
 
 Text = str
 OneOrMany = Union[str, list[str]]
@@ -309,8 +309,9 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
         raise PlanError(message, file=src.file, line=src.line_of(at), field=dotted(at))
 
     context = {"params": params, **({"row": row} if row is not None else {})}
-    data = {k: (v if k == "params" else fill_tree(v, context, fail, (k,)))
-            for k, v in src.data.items()}
+    with time_budget(limits.TEMPLATE_DOCUMENT_SECONDS, "the plan's placeholders together"):
+        data = {k: (v if k == "params" else fill_tree(v, context, fail, (k,)))
+                for k, v in src.data.items()}
     try:
         return Plan.model_validate(data), src
     except ValidationError as exc:

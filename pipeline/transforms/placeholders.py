@@ -10,10 +10,12 @@ placeholder that names nothing is an error that names it, never an empty string.
 """
 from __future__ import annotations
 
+import contextlib
 import operator
 import re
 import signal
 import threading
+import time
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -43,6 +45,9 @@ class _Budget(threading.local):
     depth = 0
     max_chars = limits.TEMPLATE_OUTPUT_CHARS
     armed = False  # a render is running: the alarm may stop it
+    deadline: float | None = None  # time.monotonic() by which a whole scope must be filled
+    scope = ""  # what the deadline is for, in the message
+    cut_by_scope = False  # the alarm was shortened to the scope's deadline
 
 
 _budget = _Budget()
@@ -218,6 +223,21 @@ def _generate(template: Template | str, context: dict[str, Any], max_chars: int)
     return "".join(out)
 
 
+@contextlib.contextmanager
+def time_budget(seconds: float, what: str):
+    """All renders inside share `seconds` of wall time (a plan's fields together, a batch's
+    rows together): a field within its own budget, repeated in twenty fields and a thousand
+    rows, must not make a build of hours."""
+    outer = (_budget.deadline, _budget.scope)
+    deadline = time.monotonic() + seconds
+    if outer[0] is None or deadline < outer[0]:
+        _budget.deadline, _budget.scope = deadline, f"{what} ran longer than {seconds:g} s"
+    try:
+        yield
+    finally:
+        _budget.deadline, _budget.scope = outer
+
+
 def _alarm(_signum, _frame):
     if _budget.armed:
         raise _Timeout()
@@ -231,6 +251,14 @@ def _timed(template: Template | str, context: dict[str, Any], max_chars: int) ->
     (the CLI, and each worker process); elsewhere the other budgets still hold. The handler
     stays installed when SIGALRM had none (it does nothing unless a render is running);
     someone else's handler is put back after each render."""
+    seconds = limits.TEMPLATE_SECONDS
+    _budget.cut_by_scope = False
+    if _budget.deadline is not None:
+        left = _budget.deadline - time.monotonic()
+        if left <= 0:
+            raise BudgetError(_budget.scope)
+        if left < seconds:
+            seconds, _budget.cut_by_scope = left, True
     if threading.current_thread() is not threading.main_thread():
         return _generate(template, context, max_chars)
     previous = None
@@ -238,7 +266,7 @@ def _timed(template: Template | str, context: dict[str, Any], max_chars: int) ->
         previous = signal.signal(signal.SIGALRM, _alarm)
         if previous in (signal.SIG_DFL, signal.SIG_IGN, None, _alarm):
             _handler["installed"], previous = True, None
-    outer, _interval = signal.setitimer(signal.ITIMER_REAL, limits.TEMPLATE_SECONDS)
+    outer, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     _budget.armed = True
     try:
         return _generate(template, context, max_chars)
@@ -249,8 +277,7 @@ def _timed(template: Template | str, context: dict[str, Any], max_chars: int) ->
         if previous is not None:
             signal.signal(signal.SIGALRM, previous)
         if outer:  # someone else's alarm was pending: give it back what is left of it
-            signal.setitimer(signal.ITIMER_REAL,
-                             max(outer - (limits.TEMPLATE_SECONDS - left), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (seconds - left), 0.001))
 
 
 def render(template: Template | str, context: dict[str, Any],
@@ -268,6 +295,8 @@ def render(template: Template | str, context: dict[str, Any],
     except BudgetError as exc:
         raise ValueError(f"a placeholder goes over a limit: {exc}") from None
     except _Timeout:
+        if _budget.cut_by_scope:
+            raise ValueError(f"a placeholder goes over a limit: {_budget.scope}") from None
         raise ValueError(f"a placeholder ran longer than {limits.TEMPLATE_SECONDS:g} s "
                          "(a loop too large?)") from None
     except RecursionError:
