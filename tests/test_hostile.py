@@ -242,6 +242,11 @@ def test_raw_bidi_override_in_a_title_is_refused(tmp_path):
     (change("  date: 2026-03-20", "  date: 2026-03-20\n  seal_size_mm: .nan"),
      ["field 'signature.seal_size_mm'"]),
     (change("青政〔2026〕5号", "青政发[2026]01号"), ["field 'number'", "e.g. 青政发〔2026〕1号"]),
+    (GOOD + "copies: true\n", ["field 'copies'", "not a number"]),  # YAML's true is no 1
+    (GOOD + "copies: 2.5\n", ["field 'copies'", "whole number"]),
+    (change("  date: 2026-03-20", '  date: 2026-03-20\n  seal_offset_mm: "ab"'),
+     ["field 'signature.seal_offset_mm'", "should be a list"]),
+    (GOOD + "no: 3\n", ["plan.yaml:10", "unknown field 'no'"]),  # not 'False'
 ])
 def test_bad_values_are_named(tmp_path, text, words):
     build_refused(tmp_path, text, *words)

@@ -144,6 +144,14 @@ class Plan(_Strict):
             raise ValueError("names no organ; write the issuing organ, e.g. organ: 青山镇人民政府")
         return _short(value)
 
+    @field_validator("copies", "copy_number", mode="before")
+    @classmethod
+    def _not_yes_no(cls, value):
+        # YAML reads true/yes/on as a boolean, which pydantic would take as 1
+        if isinstance(value, bool):
+            raise ValueError(f"'{str(value).lower()}' is not a number")
+        return value
+
     @field_validator("copy_number")
     @classmethod
     def _copy_number(cls, value):
@@ -241,6 +249,10 @@ _FRIENDLY = {
     "too_short": "has too few items",
     "too_long": "has too many items",
     "bool_type": "should be yes or no",
+    "int_from_float": "should be a whole number",
+    "tuple_type": "should be a list, e.g. [0, 0]",
+    "float_from_bool": "should be a number",
+    "int_from_bool": "should be a whole number",
 }
 
 
@@ -287,7 +299,7 @@ def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None
     elif kind == "missing":
         message = "is required but missing"
     else:
-        message = _FRIENDLY.get(kind, err["msg"])
+        message = _FRIENDLY.get(kind) or re.sub(r"^Input should", "should", err["msg"])
         limit = (err.get("ctx") or {}).get("max_length") or (err.get("ctx") or {}).get("le")
         if kind in ("string_too_long", "too_long", "less_than_equal") and limit is not None:
             message += f" (at most {limit:g})" if isinstance(limit, float) else \

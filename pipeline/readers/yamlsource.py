@@ -94,8 +94,8 @@ class _Walk:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail("a field name must be plain text", key_node, path)
             key = self(key_node, path)
-            if not isinstance(key, str):
-                key = str(key)
+            if not isinstance(key, str):  # null:, yes:, 1: as the clerk typed them
+                key = key_node.value
             if key in out:
                 raise PlanError(f"'{key}' appears twice", file=self.file,
                                 line=key_node.start_mark.line + 1, field=dotted(path + (key,)))
