@@ -227,6 +227,8 @@ def _number(args) -> int:
     from pipeline.registry import Register
 
     year = getattr(args, "year", None) or dt.date.today().year
+    if not 1900 <= year <= 2999:
+        raise GongwenError(f"--year {year}: a year from 1900 to 2999")
     create = args.action == "init" or getattr(args, "create", False)
     with Register(args.db, create=create) as register:
         if args.action == "init":

@@ -247,6 +247,8 @@ def test_raw_bidi_override_in_a_title_is_refused(tmp_path):
     (change("  date: 2026-03-20", '  date: 2026-03-20\n  seal_offset_mm: "ab"'),
      ["field 'signature.seal_offset_mm'", "should be a list"]),
     (GOOD + "no: 3\n", ["plan.yaml:10", "unknown field 'no'"]),  # not 'False'
+    (change("青政〔2026〕5号", "auto\nnumber_code: 青 政\nid: x"),
+     ["plan.yaml:3", "field 'number_code'", "organ code"]),
 ])
 def test_bad_values_are_named(tmp_path, text, words):
     build_refused(tmp_path, text, *words)
@@ -762,6 +764,9 @@ def test_check_goes_on_after_a_file_it_cannot_read(tmp_path):
     ("design: full", "design: overprint\noverprint: {offset_mm: [0, 1e9]}",
      ["field 'overprint.offset_mm[2]'", "at most 50"]),
     ("organ: 中共青山镇委员会", "organ: " + "中共青山镇委员会" * 30, ["field 'organ'", "too long"]),
+    ("{code: 敌证,", '{code: "敌 证",', ["cert.yaml:6", "field 'number.code'", "organ code"]),
+    ("{code: 敌证,", "{code: 敌证, year: 99999999999,", ["field 'number.year'", "at most 2999"]),
+    ("design: full", "design: full\nseal_size_mm: .inf", ["field 'seal_size_mm'"]),
 ])
 def test_certificate_plan_numbers_are_bounded(tmp_path, old, new, words):
     assert old in CERT_PLAN

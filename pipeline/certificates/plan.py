@@ -43,7 +43,17 @@ Paper = Annotated[float, Field(ge=50, le=limits.MAX_PAPER_MM)]
 class NumberPlan(_Strict):
     code: str  # the register's series, e.g. 青党证
     pattern: str = "{code}〔{year}〕{seq}号"  # how the number prints: {code} {year} {seq}
-    year: Optional[int] = None  # default: the year of the award date
+    year: Optional[int] = Field(None, ge=1900, le=2999)  # default: the award date's year
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value):
+        from pipeline.registry import RegisterError, check_code
+
+        try:
+            return check_code(value)
+        except RegisterError as exc:
+            raise ValueError(exc.message) from None
 
     @field_validator("pattern")
     @classmethod

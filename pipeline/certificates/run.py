@@ -110,7 +110,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
     seal_png = None
     if plan.seal:
         seal_png = prepare_seal(src.file.parent / plan.seal, plan=src.file,
-                                line=src.line_of(("seal",)))
+                                line=src.line_of(("seal",)), field="seal")
     certs = [Certificate(r.row, 0, key_of(plan, r.values), dict(r.values))
              for r in roster.valid_rows]
     try:

@@ -144,6 +144,18 @@ class Plan(_Strict):
             raise ValueError("names no organ; write the issuing organ, e.g. organ: 青山镇人民政府")
         return _short(value)
 
+    @field_validator("number_code")
+    @classmethod
+    def _number_code(cls, value):
+        if value is None:
+            return None
+        from pipeline.registry import RegisterError, check_code
+
+        try:
+            return check_code(value)
+        except RegisterError as exc:
+            raise ValueError(exc.message) from None
+
     @field_validator("copies", "copy_number", mode="before")
     @classmethod
     def _not_yes_no(cls, value):
