@@ -233,32 +233,32 @@ def _number(args) -> int:
     with Register(args.db, create=create) as register:
         if args.action == "init":
             count = len(register.entries())
-            print(f"register {register.url}: " + (f"exists, {count} numbers" if count
+            _say(f"register {register.url}: " + (f"exists, {count} numbers" if count
                                                    else "ready, no numbers yet"))
         elif args.action == "next":
-            print(register.peek(args.code, year))
+            _say(register.peek(args.code, year))
         elif args.action == "allocate":
             entry, new = register.allocate(args.code, args.key, year, title=args.title,
                                            file=args.file, by=args.by)
-            print(entry.number)
+            _say(entry.number)
             if not new:
-                print(f"(already bound to key {entry.doc_key} since {entry.issued_at})",
-                      file=sys.stderr)
+                _say(f"(already bound to key {entry.doc_key} since {entry.issued_at})",
+                     err=True)
         elif args.action == "list":
             entries = register.entries(args.code, args.year, args.status)
             if args.format == "table":
-                print(registerbook.table(entries))
+                _say(registerbook.table(entries))
             else:
                 path = args.output or Path(f"register.{args.format}")
                 if path.suffix.lower() != f".{args.format}":
                     path = path.with_suffix(f".{args.format}")
-                print(f"wrote {registerbook.export(entries, path)} ({len(entries)} numbers)")
+                _say(f"wrote {registerbook.export(entries, path)} ({len(entries)} numbers)")
         elif args.action == "void":
             entry = register.void(args.number, args.reason, by=args.by)
-            print(f"{entry.number} voided: {entry.void_reason}")
+            _say(f"{entry.number} voided: {entry.void_reason}")
         elif args.action == "import":
             entries = registerbook.import_book(register, args.path, by=args.by)
-            print(f"imported {len(entries)} numbers from {args.path}")
+            _say(f"imported {len(entries)} numbers from {args.path}")
     return 0
 
 
@@ -314,7 +314,7 @@ def _import(args) -> int:
     if target.is_dir():
         target = target / f"{args.draft.stem}.yaml"
     if len(drafts) > 1:
-        print(f"{args.draft} holds {len(drafts)} documents; one plan each:")
+        _say(f"{args.draft} holds {len(drafts)} documents; one plan each:")
     paths = _plan_paths(target, len(drafts))
     existing = [str(p) for p in paths if p.exists()]
     if existing and not args.force:
@@ -360,9 +360,9 @@ def _format(args) -> int:
         _report(draft, plan)
         notes: list[str] = []
         for path in build_plan(plan, docx_path.parent, formats, fonts, notes, args.db):
-            print(f"wrote {path}")
+            _say(f"wrote {path}")
         for note in notes:
-            print(f"note: {note}", file=sys.stderr)
+            _say(f"note: {note}", err=True)
     return 0
 
 
@@ -379,7 +379,7 @@ def _check(args) -> int:
             errors += 1
             continue
         errors += sum(f.severity == ERROR for f in findings)
-        print(report(path, findings, args.json))
+        _say(report(path, findings, args.json))
     return 1 if errors else 0
 
 
@@ -388,7 +388,7 @@ def _certificates(args) -> int:
 
     out = _output_folder(args.output or Path("outputs") / args.plan.stem)
     if args.calibrate:
-        print(f"wrote {calibration_page(args.plan, out / 'calibration.pdf', _fontbook(args))}")
+        _say(f"wrote {calibration_page(args.plan, out / 'calibration.pdf', _fontbook(args))}")
         return 0
     if not args.roster:
         raise GongwenError("give the roster: --roster names.xlsx")
@@ -410,7 +410,7 @@ def _certificates(args) -> int:
     _say(outcome.report)
     if args.check:
         return 1 if outcome.skipped else 0
-    print(f"{len(outcome.certificates)} certificates: {outcome.built} built, "
+    _say(f"{len(outcome.certificates)} certificates: {outcome.built} built, "
           f"{outcome.unchanged} unchanged; manifest {outcome.manifest}"
           + (f"; merged {outcome.merged}" if outcome.merged else ""))
     return 0
@@ -420,7 +420,7 @@ def _fonts(args) -> int:
     from pipeline.fontreport import font_report
 
     text, ok = font_report(_fontbook(args))
-    print(text)
+    _say(text)
     return 0 if ok else 1
 
 

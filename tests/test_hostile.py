@@ -586,7 +586,7 @@ def test_raw_escape_in_a_message_is_not_sent_to_the_terminal(tmp_path):
     path = tmp_path / "plan\x1b[2J.yaml"
     path.write_text(change("请各村认真落实。", "{{ params.x\x1b[31m }}"), encoding="utf-8")
     rc, _o, err, _t = gongwen("build", path, "-o", tmp_path / "out", cwd=tmp_path)
-    assert rc == 1 and "\x1b" not in err and "\\x1b" in err, repr(err)
+    assert rc == 1 and "\x1b" not in err and "\\u001b" in err, repr(err)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "gb18030", "big5"])

@@ -109,8 +109,7 @@ def unsafe_message(ch: str) -> str:
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters shown as \\x1b, never sent raw
-    (a raw ESC can rewrite the screen)."""
-    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii")
-                       if ord(m.group(0)) < 0x10000 else f"\\U{ord(m.group(0)):08x}",
-                       text)
+    """Text safe to print on a terminal: control characters shown as \\u001b, never sent raw
+    (a raw ESC can rewrite the screen). The \\uXXXX form keeps JSON output valid JSON."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if ord(m.group(0)) < 0x10000
+                       else f"\\U{ord(m.group(0)):08x}", text)
