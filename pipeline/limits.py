@@ -28,6 +28,7 @@ MAX_TITLE_CHARS = 200  # 标题: a real one is under 60
 MAX_LINE_CHARS = 100  # one-line fields: organ, signer, kind, id, number_code …
 MAX_ORGANS_CHARS = 200  # all issuing organs joined (the .docx author field holds 255)
 MAX_LONG_LINE_CHARS = 2_000  # 主送机关, 抄送, 附注: many organs in one line
+MAX_LIST_ITEMS = 100  # organs, signers, cc, attachments, seals: items in one list
 MAX_TEXT_CHARS = 200_000  # the body and other free text
 MAX_OFFSET_MM = 50.0  # seal_offset_mm, overprint offset_mm: a nudge, not a move off the page
 MAX_PAPER_MM = 1_200.0  # a certificate's paper or a box position (A0 is 1189 mm)

@@ -247,6 +247,8 @@ def test_raw_bidi_override_in_a_title_is_refused(tmp_path):
     (change("  date: 2026-03-20", '  date: 2026-03-20\n  seal_offset_mm: "ab"'),
      ["field 'signature.seal_offset_mm'", "should be a list"]),
     (GOOD + "no: 3\n", ["plan.yaml:10", "unknown field 'no'"]),  # not 'False'
+    (GOOD + "signers: [" + ", ".join(["王建国"] * 101) + "]\n", ["field 'signers'", "at most 100"]),
+    (GOOD + "attachments:\n" + "  - title: 附件\n" * 101, ["field 'attachments'", "at most 100"]),
     (change("青政〔2026〕5号", "auto\nnumber_code: 青 政\nid: x"),
      ["plan.yaml:3", "field 'number_code'", "organ code"]),
 ])

@@ -66,7 +66,10 @@ class _Strict(BaseModel):
 
 
 def _short(value, limit: int = limits.MAX_LINE_CHARS):
-    """Every text in a one-line field (or list of them) within limit characters."""
+    """Every text in a one-line field (or list of them) within limit characters, and a list
+    of at most MAX_LIST_ITEMS."""
+    if isinstance(value, list) and len(value) > limits.MAX_LIST_ITEMS:
+        raise ValueError(f"has {len(value)} items; at most {limits.MAX_LIST_ITEMS}")
     for item in [value] if isinstance(value, str) else (value or []):
         if isinstance(item, str) and len(item) > limit:
             raise ValueError(f"'{item[:20]}…' has {len(item)} characters; at most {limit}")
@@ -126,7 +129,7 @@ class Plan(_Strict):
     to: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 主送机关
     params: dict[str, Any] = {}
     body: Text = Field(max_length=limits.MAX_TEXT_CHARS)
-    attachments: list[AttachmentPlan] = []
+    attachments: list[AttachmentPlan] = Field([], max_length=limits.MAX_LIST_ITEMS)
     signature: Optional[SignaturePlan] = None
     note: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 附注
     closing: Optional[ClosingPlan] = None  # 版记
