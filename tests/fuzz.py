@@ -73,6 +73,38 @@ TOKENS = [
 ]
 
 
+_NUMBERS = ["0", "1", "7", "99", "10**6", "10**9", "2**64", "-1", "1.5", "10**100"]
+_TEXTS = ["'x'", "'青山'", "params.x", "'%s'", "'{:>9}'", "'\\t'", "[1, 2]", "'ab' * 3"]
+_FILTERS = ["center(%s)", "replace('x', 'xx')", "indent(%s)", "wordwrap(%s)", "list", "join",
+            "reverse", "sort", "unique", "sum", "batch(%s)", "slice(%s)", "truncate(%s)",
+            "format(%s)", "string", "length", "first", "int", "float", "abs", "round",
+            "urlencode", "e", "title", "trim", "striptags", "wordcount", "pprint", "tojson"]
+
+
+def expression(rng: random.Random, depth: int = 0) -> str:
+    """A random jinja2 expression of numbers, texts, operators, filters and range()."""
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice(_NUMBERS + _TEXTS)
+    kind = rng.random()
+    if kind < 0.4:
+        op = rng.choice(["*", "**", "+", "~", "%", "//", "-"])
+        return f"({expression(rng, depth + 1)} {op} {expression(rng, depth + 1)})"
+    if kind < 0.75:
+        f = rng.choice(_FILTERS)
+        return f"({expression(rng, depth + 1)} | {f % rng.choice(_NUMBERS) if '%s' in f else f})"
+    if kind < 0.9:
+        return f"range({rng.choice(_NUMBERS)}) | list"
+    return f"{expression(rng, depth + 1)}.{rng.choice(['center', 'replace', 'join', 'format'])}({rng.choice(_NUMBERS)})"
+
+
+def template(rng: random.Random) -> str:
+    expr = expression(rng)
+    if rng.random() < 0.3:
+        return (f"{{% for i in {expression(rng)} %}}{{% for j in {expression(rng)} %}}"
+                f"{{{{ {expr} }}}}{{% endfor %}}{{% endfor %}}")
+    return f"{{{{ {expr} }}}}"
+
+
 def mutate(text: str, rng: random.Random) -> str:
     for _ in range(rng.randint(1, 4)):
         op = rng.random()
@@ -142,7 +174,13 @@ def one(kind: str, rng: random.Random, work: Path, db: str) -> tuple[int, str, l
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     out = work / "out"
-    if kind == "build":
+    if kind == "template":  # a random expression in the body, params.x defined
+        body = template(rng).replace("\\", "\\\\").replace('"', '\\"')
+        text = GOOD.replace("  请各村认真落实。", f'  "{body}"') + "params: {x: 青山}\n"
+        (work / "plan.yaml").write_bytes(text.encode("utf-8"))
+        args = ["build", str(work / "plan.yaml"), "-o", str(out), "--format", "docx"]
+        kind = "build"
+    elif kind == "build":
         (work / "plan.yaml").write_bytes(mutate(GOOD, rng).encode("utf-8", "surrogatepass"))
         args = ["build", str(work / "plan.yaml"), "-o", str(out), "--format", "docx"]
     elif kind == "batch":
@@ -194,13 +232,15 @@ def run(seconds: float, seed: int, folder: Path) -> dict:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / 'register.db'}"
-    kinds = ["build", "build", "batch", "certificates", "import", "check"]
+    kinds = ["build", "build", "template", "template", "batch", "certificates", "import",
+             "check"]
     stats: dict = {"iterations": 0, "seconds": seconds, "seed": seed, "exits": {},
                    "failures": []}
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         kind = rng.choice(kinds)
         rc, _text, problems = one(kind, rng, folder / "current", db)
+        kind = "build" if kind == "template" else kind
         stats["iterations"] += 1
         key = f"{kind}:{rc}"
         stats["exits"][key] = stats["exits"].get(key, 0) + 1
