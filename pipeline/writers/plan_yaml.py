@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.readers.draft import Draft
-from pipeline.readers.textfile import describe, unsafe_char
+from pipeline.readers.textfile import describe, printable, unsafe_char
 from pipeline.transforms.placeholders import escape
 from pipeline.writers.atomic import atomic_path
 
@@ -101,6 +101,8 @@ def plan_text(draft: Draft, source: Path) -> str:
             f"{dt.date.today().isoformat()}.",
             "# What the import changed or left out (line numbers of the source):"]
     head += [f"#   {change}" for change in [*draft.changes, *notes]] or ["#   nothing"]
+    # a raw control character even in a comment makes the whole file unreadable YAML
+    head = [printable(line) for line in head]
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     return "\n".join(head) + "\n" + body
 
