@@ -119,6 +119,17 @@ def current_user(by: str | None = None) -> str:
         return "unknown"
 
 
+def _seconds(text: str) -> float:
+    """GONGWEN_DB_TIMEOUT: how long to wait for another clerk's lock, 0 to 3600 s."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise RegisterError(f"GONGWEN_DB_TIMEOUT='{text}' should be seconds, e.g. 60") from None
+    if not 0 <= value <= 3600:  # nan fails this too
+        raise RegisterError(f"GONGWEN_DB_TIMEOUT={text}: between 0 and 3600 seconds")
+    return value
+
+
 def _now() -> str:
     return dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
 
@@ -178,7 +189,7 @@ class Register:
         try:
             # autocommit off by hand: transactions are begun explicitly below
             # another clerk's allocation holds the lock for milliseconds; wait for it
-            timeout = float(os.environ.get("GONGWEN_DB_TIMEOUT", "60"))
+            timeout = _seconds(os.environ.get("GONGWEN_DB_TIMEOUT", "60"))
             self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")

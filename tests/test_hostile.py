@@ -843,3 +843,20 @@ def test_fields_share_one_time_budget():
             fill(loop, {})
     assert fill(loop, {}) == "ok", "the budget ends with its scope"
     assert fill("no placeholder", {}) == "no placeholder"
+
+
+@pytest.mark.parametrize("name,value,words", [
+    ("GONGWEN_DB_TIMEOUT", "abc", ["GONGWEN_DB_TIMEOUT", "seconds"]),
+    ("GONGWEN_DB_TIMEOUT", "nan", ["GONGWEN_DB_TIMEOUT", "between 0 and 3600"]),
+    ("GONGWEN_DB", "sqlite:///nope/reg.db", ["nope", "does not exist"]),
+    ("GONGWEN_FONTS", "garbage", ["ROLE=FAMILY"]),
+])
+def test_bad_environment_settings_are_named(tmp_path, name, value, words):
+    path = plan(tmp_path, change("青政〔2026〕5号", "auto\nnumber_code: 青政\nid: env"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GONGWEN_DB": f"sqlite:///{tmp_path}/r.db",
+           name: value}
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "build", str(path), "-o",
+                           str(tmp_path / "out")], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=BOUND_S)
+    refused(proc.returncode, proc.stderr, *words)
+    nothing_written(tmp_path / "out")
