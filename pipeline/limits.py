@@ -15,7 +15,9 @@ TEMPLATE_RANGE_ITEMS = 10_000  # all range() items of one field together (nested
 TEMPLATE_RECURSION = 50  # macro calls nested in one another
 TEMPLATE_INT_BITS = 4_096  # 10**1000 is allowed, 10**10**10 is not
 DOCUMENT_XML_CHARS = 20_000_000  # a certificate's word/document.xml from a user's design
-ZIP_BYTES = 200_000_000  # a .docx or .xlsx unpacked (a zip bomb is refused before it opens)
+ZIP_BYTES = 200_000_000  # a .docx unpacked (a zip bomb is refused before it opens)
+XLSX_BYTES = 30_000_000  # a roster workbook unpacked: 10,000 rows × 10 columns is ~10 MB, and
+                         # openpyxl holds every cell as an object (~1 GB at this limit)
 
 # --- YAML -------------------------------------------------------------------------------
 YAML_ALIASES = 100  # *anchor uses in one file

@@ -32,7 +32,7 @@ def check_file(path: Path, what: str = "the file", max_bytes: int = limits.MAX_F
 
 
 def check_zip(path: Path, what: str = "the file", error: type[GongwenError] = GongwenError,
-              **where) -> None:
+              max_bytes: int = limits.ZIP_BYTES, **where) -> None:
     """A .docx/.xlsx whose parts unpack to at most limits.ZIP_BYTES; a file that is no zip
     is left to the reader, which says so in its own words."""
     try:
@@ -40,6 +40,6 @@ def check_zip(path: Path, what: str = "the file", error: type[GongwenError] = Go
             total = sum(i.file_size for i in z.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return
-    if total > limits.ZIP_BYTES:
+    if total > max_bytes:
         raise error(f"{what} '{path}' unpacks to {total:,} bytes (a zip bomb?); at most "
-                    f"{limits.ZIP_BYTES:,}", **where)
+                    f"{max_bytes:,}", **where)

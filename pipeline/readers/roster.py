@@ -131,7 +131,7 @@ def _read_grid(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]
 def _read_xlsx(path: Path, sheet) -> tuple[list[list[object]], str, list[Issue]]:
     import openpyxl
 
-    check_zip(path, "the workbook", RosterError)
+    check_zip(path, "the workbook", RosterError, limits.XLSX_BYTES)
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
