@@ -146,7 +146,7 @@ def _fontbook(args):
 
 
 def _say(text: str, err: bool = False) -> None:
-    """Print a line with user text in it: control characters are shown as \x1b, never sent
+    """Print a line with user text in it: control characters are shown as \\u001b, never sent
     to the terminal (a raw ESC can rewrite the screen)."""
     from pipeline.readers.textfile import printable
 
