@@ -11,6 +11,7 @@ TEMPLATE_SECONDS = 2.0  # wall time for filling one text field
 TEMPLATE_DOCUMENT_SECONDS = 5.0  # all fields of one plan (or one batch row) together
 TEMPLATE_RUN_SECONDS = 120.0  # all rows of a batch or a roster together (ms per row is usual)
 TEMPLATE_OUTPUT_CHARS = 200_000  # one filled field (a long body is ~20 000 characters)
+TEMPLATE_WORK_CHARS = 2_000_000  # text built by all repeats/paddings/joins of one field
 TEMPLATE_RANGE_ITEMS = 10_000  # all range() items of one field together (nested loops)
 TEMPLATE_RECURSION = 50  # macro calls nested in one another
 TEMPLATE_INT_BITS = 4_096  # 10**1000 is allowed, 10**10**10 is not

@@ -132,8 +132,10 @@ def test_long_title_builds_quickly(tmp_path, title):
 @pytest.mark.parametrize("body,words", [
     ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
      ["field 'body'", "range() items"]),
-    ("{% for i in 'x' * 100000 %}{% for j in 'x' * 100000 %}{% endfor %}{% endfor %}",
+    ("{% set s = 'x' * 100000 %}{% for i in s %}{% for j in s %}{% endfor %}{% endfor %}",
      ["field 'body'", "longer than 2 s"]),
+    ("{% for i in 'x' * 100000 %}{% for j in 'x' * 100000 %}{% endfor %}{% endfor %}",
+     ["field 'body'", "2,000,000 characters in all"]),
     ("{{ 'x' * 10**9 }}", ["field 'body'", "1,000,000,000 characters"]),
     ("{{ 'x' | center(10**9) }}", ["field 'body'", "center"]),
     ("{{ ('x' * 100000) | replace('x', 'x' * 100000) }}", ["field 'body'", "replace"]),
@@ -148,6 +150,10 @@ def test_long_title_builds_quickly(tmp_path, title):
     ("{{ 1/0 }}", ["field 'body'", "division by zero"]),
     ("{{ ''.__class__.__mro__ }}", ["field 'body'", "outside the plan's data"]),
     ("{{ lipsum(10**6) }}", ["field 'body'", "unknown placeholder 'lipsum'"]),
+    # each step small, together gigabytes: a list of one big text repeated, then joined
+    ("{{ ([('x' * 199999)] * 199999) | join }}", ["field 'body'", "characters"]),
+    ("{{ range(10000) | map('center', 199999) | list | length }}",
+     ["field 'body'", "2,000,000 characters in all"]),
     ("{{ '\\x1b[2J' }}", ["field 'body'", "U+001B"]),
 ])
 def test_template_budgets(tmp_path, body, words):

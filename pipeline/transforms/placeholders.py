@@ -44,6 +44,7 @@ class _Budget(threading.local):
     range_items = 0
     depth = 0
     max_chars = limits.TEMPLATE_OUTPUT_CHARS
+    produced = 0  # characters built by repeats, paddings, replaces and joins in this render
     armed = False  # a render is running: the alarm may stop it
     deadline: float | None = None  # time.monotonic() by which a whole scope must be filled
     scope = ""  # what the deadline is for, in the message
@@ -61,6 +62,34 @@ def _check_size(n: int, what: str) -> None:
     if n > _budget.max_chars:
         raise BudgetError(f"{what} would make {n:,} characters; a field may hold "
                           f"{_budget.max_chars:,}")
+
+
+def _grow(n: int, what: str) -> None:
+    """A step that builds text (a repeat, a padding, a replace, a join): within the field's
+    size, and with all such steps of the render together within TEMPLATE_WORK_CHARS, so a
+    loop of 10,000 steps of 200,000 characters each cannot fill the memory."""
+    _check_size(n, what)
+    _budget.produced += n
+    if _budget.produced > limits.TEMPLATE_WORK_CHARS:
+        raise BudgetError(f"the placeholders build more than {limits.TEMPLATE_WORK_CHARS:,} "
+                          "characters in all")
+
+
+def _weight(value: Any, depth: int = 0) -> int:
+    """Characters a value prints as, roughly, without printing it: text its length, a list
+    the weights of its items (a list of one big text repeated is big)."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, (list, tuple, set, frozenset)) and depth < 4:
+        total = len(value)
+        for item in value:
+            total += _weight(item, depth + 1)
+            if total > limits.TEMPLATE_WORK_CHARS:
+                break
+        return total
+    if isinstance(value, dict) and depth < 4:
+        return sum(_weight(k, depth + 1) + _weight(v, depth + 1) for k, v in value.items())
+    return 1
 
 
 def _check_int(value: Any) -> Any:
@@ -86,9 +115,8 @@ class _BudgetedSandbox(SandboxedEnvironment):
     def call_binop(self, context, operator_: str, left: Any, right: Any) -> Any:
         if operator_ == "*":
             for seq, times in ((left, right), (right, left)):
-                if _size(seq) or isinstance(seq, str):
-                    if isinstance(times, int):
-                        _check_size(_size(seq) * max(times, 0), "a repeated text")
+                if isinstance(seq, (str, bytes, list, tuple)) and isinstance(times, int):
+                    _grow(_weight(seq) * max(times, 0), "a repeated text")
             if isinstance(left, int) and isinstance(right, int):
                 if left.bit_length() + right.bit_length() > limits.TEMPLATE_INT_BITS:
                     raise BudgetError(f"a number with more than {limits.TEMPLATE_INT_BITS} bits")
@@ -99,7 +127,7 @@ class _BudgetedSandbox(SandboxedEnvironment):
                 if bits > limits.TEMPLATE_INT_BITS or abs(right) > limits.TEMPLATE_INT_BITS:
                     raise BudgetError(f"a power with more than {limits.TEMPLATE_INT_BITS} bits")
         elif operator_ == "+":
-            _check_size(_size(left) + _size(right), "joined text")
+            _grow(_weight(left) + _weight(right), "joined text")
         elif operator_ == "%" and isinstance(left, str):
             _check_format(left)
         result = {"*": operator.mul, "**": operator.pow, "+": operator.add,
@@ -117,7 +145,7 @@ class _BudgetedSandbox(SandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", "")
         if isinstance(owner, str) and name in _STR_GROWERS:
-            _check_size(_STR_GROWERS[name](owner, args, kwargs), f"'{name}'")
+            _grow(_STR_GROWERS[name](owner, args, kwargs), f"'{name}'")
         if isinstance(__obj, Macro):
             if _budget.depth >= limits.TEMPLATE_RECURSION:
                 raise BudgetError(f"macros nested more than {limits.TEMPLATE_RECURSION} deep "
@@ -150,7 +178,7 @@ _STR_GROWERS: dict[str, Callable[[str, tuple, dict], int]] = {
     "zfill": lambda s, a, k: max(len(s), _arg(a, k, 0, "width")),
     "expandtabs": lambda s, a, k: len(s) + s.count("\t") * max(_arg(a, k, 0, "tabsize", 8), 0),
     "replace": _replace_size,
-    "join": lambda s, a, k: (len(s) * max(_size(a[0]) - 1, 0) + sum(map(_size, a[0]))
+    "join": lambda s, a, k: (len(s) * max(_size(a[0]) - 1, 0) + _weight(a[0])
                              if a and isinstance(a[0], (list, tuple)) else 0),
     "format": lambda s, a, k: (_check_format(s), len(s))[1],
     "format_map": lambda s, a, k: (_check_format(s), len(s))[1],
@@ -169,7 +197,7 @@ def _guarded(env: SandboxedEnvironment, name: str, size: Callable[..., int]) -> 
     original = env.filters[name]
 
     def guarded(*args, **kwargs):
-        _check_size(size(*args, **kwargs), f"the '{name}' filter")
+        _grow(size(*args, **kwargs), f"the '{name}' filter")
         return original(*args, **kwargs)
 
     guarded.__dict__.update(original.__dict__)  # keeps jinja's pass_eval_context marks
@@ -193,6 +221,12 @@ def sandbox(**options) -> SandboxedEnvironment:
     _guarded(env, "format", lambda s, *a, **k: (_check_format(s), _size(s))[1])
     _guarded(env, "replace", lambda ctx, s, old, new, count=None: _replace_size(
         str(s), (str(old), str(new)), {}))
+    _guarded(env, "join", lambda ctx, value, d="", attribute=None: (
+        _weight(list(value)) * (1 + len(str(d))) if isinstance(value, (list, tuple)) else 0))
+    # a list or mapping printed (str(), |string, ~) is as big as its items
+    _guarded(env, "string", lambda value: _weight(value))
+    _guarded(env, "pprint", lambda value: 2 * _weight(value))
+    _guarded(env, "tojson", lambda ctx, value, indent=None: 6 * _weight(value))
     return env
 
 
@@ -212,6 +246,7 @@ def _compiled(text: str):
 def _generate(template: Template | str, context: dict[str, Any], max_chars: int) -> str:
     _budget.range_items = 0
     _budget.depth = 0
+    _budget.produced = 0
     _budget.max_chars = max_chars
     if isinstance(template, str):
         template = _compiled(template)
