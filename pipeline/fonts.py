@@ -48,6 +48,10 @@ class Metrics:
         """Baseline below the top of a line box of height `line` (CSS half-leading)."""
         return (line - (self.ascent + self.descent) * size) / 2 + self.ascent * size
 
+    def line_height(self, size: float) -> float:
+        """A line box at the font's natural leading (CSS line-height: normal)."""
+        return (self.ascent + self.descent) * size
+
     def ink_top_in(self, size: float, line: float) -> float:
         return self.baseline(size, line) - self.ink_top * size
 
