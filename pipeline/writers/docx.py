@@ -49,10 +49,6 @@ DOCX_BOTTOM_MARGIN_PT = LAYOUT.bottom_margin
 # so that stroke lands 7 mm under the core.
 _FOOTER_LINE_PT = geo.PAGE_NUMBER_LINE_PT
 _DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like LibreOfficeInk, FandolSong em dash
-# LibreOffice places a table that follows a tall exact-height spacer this much lower than the
-# spacer's height says (measured on its PDF; the cause is not documented); without it the 版记's
-# last line lands 1.5 mm below the core.
-_CLOSING_SPACER_EXCESS_MM = 1.55
 # LibreOffice puts this much space between Chinese and Latin letters or digits whatever the
 # .docx's w:autoSpaceDE/DN say (measured on its PDF: 3.45-3.57 pt at 3号)
 _LO_AUTOSPACE_PT = 3.5
@@ -418,8 +414,7 @@ class _DocxWriter:
         # bottom edge (35 mm up), below the text it shares the page with or from the top of a
         # page of its own. Section bottom alignment or a floating table would say the same,
         # but LibreOffice ignores both for a full-width table
-        top = geo.closing_top(sum(heights), len(rows)) - gb.mm_to_pt(_CLOSING_SPACER_EXCESS_MM)
-        top -= DOCX_TOP_MARGIN_PT
+        top = geo.closing_top(sum(heights), len(rows)) - DOCX_TOP_MARGIN_PT
         if self.pages.closing == pg.SHARED:
             pages = self.pages
             # table rows on that page are single-spaced here, taller than in the PDF

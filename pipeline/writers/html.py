@@ -444,11 +444,13 @@ class _HtmlLayout:
 
 def _role_css(fonts: FontBook, extra: dict[str, list[str]]) -> dict[str, str]:
     """font-family per role: the resolved font, its other installed candidates, then the
-    fallbacks this document needed."""
+    fallbacks this document needed; and the weight of the resolved face (a heavy stand-in
+    for 小标宋)."""
     out = {}
     for role in gb.FONT_ROLES:
         families = [f.family for f in fonts.faces(role)] + extra.get(role, [])
-        out[role] = ", ".join(f'"{f}"' for f in dict.fromkeys(families))
+        out[role] = (", ".join(f'"{f}"' for f in dict.fromkeys(families))
+                     + f"; font-weight: {fonts.face(role).weight}")
     return out
 
 
