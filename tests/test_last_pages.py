@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -40,6 +41,7 @@ OPENING = ("为进一步做好春季农业生产各项工作，确保粮食生�
 LINE = "各村要结合实际抓好春耕备耕工作落实{}。"
 MAX_LINES = 50  # 3 + 50 body lines run from page 1 well into page 3
 SEAL = INPUTS / "seals"
+LO_BATCH = 128
 
 VARIANTS = {
     "plain": dict(seal=False, cc=False, attachment=False, joint=False),
@@ -104,17 +106,24 @@ def sweep(tmp_path_factory):
             write_docx(docs[name], out / f"{name}.docx", fonts)
     lo = out / "lo"
     profile = tmp_path_factory.mktemp("lo-profile")
-    convert = subprocess.Popen([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                                "--convert-to", "pdf", "--outdir", str(lo),
-                                *[str(out / f"{name}.docx") for name in docs]],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        pdfs = {name: write_pdf(doc, out / f"{name}.pdf", fonts).path
-                for name, doc in docs.items()}
-        assert convert.wait(timeout=1800) == 0
-    finally:
-        if convert.poll() is None:
-            convert.kill()
+    files = [str(out / f"{name}.docx") for name in docs]
+    failed = []
+
+    def convert():
+        # LibreOffice 7.4 silently stopped after 247 files of one call here, so the .docx
+        # go in a few calls of LO_BATCH files each, one after another
+        for i in range(0, len(files), LO_BATCH):
+            done = subprocess.run([soffice, f"-env:UserInstallation=file://{profile}",
+                                   "--headless", "--convert-to", "pdf", "--outdir", str(lo),
+                                   *files[i:i + LO_BATCH]], capture_output=True, timeout=1800)
+            if done.returncode:
+                failed.append(done.stderr.decode(errors="replace")[-500:])
+
+    worker = threading.Thread(target=convert)
+    worker.start()
+    pdfs = {name: write_pdf(doc, out / f"{name}.pdf", fonts).path for name, doc in docs.items()}
+    worker.join()
+    assert not failed, failed
     return {name: (doc, pymupdf.open(pdfs[name]), pymupdf.open(lo / f"{name}.pdf"))
             for name, doc in docs.items()}
 
@@ -135,8 +144,9 @@ def last_pages(doc, pdf) -> dict:
     assert len(date_pages) == 1, "the date stands once"
     signature_page = date_pages[0]
     page = pages[signature_page]
-    first_organ = sig.organs[0]
-    name_y = min(l.y0 for l in _lines(page) if first_organ in _flat(l))
+    date_y = next(l.y0 for l in _lines(page) if _flat(l) == sig.date)
+    # the signature's name line: the lowest line above the date naming the first organ
+    name_y = max(l.y0 for l in _lines(page) if sig.organs[0] in _flat(l) and l.y0 < date_y)
     above = [l for l in _lines(page) if l.y1 < name_y - 0.5 and not is_red(l.color)]
     assert above, f"page {signature_page + 1}: the signature stands alone (rule 1)"
 

@@ -366,7 +366,9 @@ class _HtmlLayout:
         self.out.append(self.set.one_line(label, gb.ROLE_ATTACHMENT_LABEL, where=label))
         self._title(att.title_lines or [att.title], (gb.ATTACHMENT_TITLE_LINE - 2) * P,
                     f"{label}标题")
-        self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run("")])]))
+        # the blank line before the attachment's text: a preserved space, since an empty box
+        # would take no height
+        self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run(" ")])]))
         self._blocks(att.blocks, label)
 
     # --- 版记 ------------------------------------------------------------------------
