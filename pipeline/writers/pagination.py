@@ -114,11 +114,10 @@ def page_of(starts: list[int], i: int) -> int:
 
 
 def used_on_last(units: list[Unit], starts: list[int], first_used: float) -> float:
-    last = starts[-1]
-    base = first_used if len(starts) == 1 else 0.0
+    """Height the flow fills on its last page."""
     if len(starts) == 1:
         return first_used + sum(u.height + u.before for u in units)
-    return base + heights_from(units, last, len(units))
+    return heights_from(units, starts[-1], len(units))
 
 
 def settle_tail(units: list[Unit], first_used: float) -> tuple[list[int], int | None]:
