@@ -372,7 +372,11 @@ def check_pdf(path: Path) -> list[Finding]:
             if top and abs(top[1] - gb.MARGIN_TOP_MM) > TOL_MM:
                 out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                         f"first line's characters {top[1]:.1f} mm from the top", "37 mm")
-            left = min(l.x0 for l in body)
+            # a line that runs (nearly) the core's width starts at the binding margin; a page
+            # of headings, short paragraphs and a signature may have none
+            full = [l for l in body
+                    if l.x1 - l.x0 > gb.CORE_WIDTH_MM - gb.pt_to_mm(gb.CHAR_PITCH_PT)]
+            left = min(l.x0 for l in full) if full else gb.MARGIN_LEFT_MM
             if abs(left - gb.MARGIN_LEFT_MM) > TOL_MM:
                 out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                         f"text starts {left:.1f} mm from the left edge", "28 mm")
