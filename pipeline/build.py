@@ -99,15 +99,15 @@ def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=
                   for n in range(1, plan.copies + 1)]
     source = doc.source.name if doc.source else stem
     names = []
+    fonts = fonts or FontBook()  # both writers paginate with the fonts the PDF prints in
     with staged(out_dir) as stage:
         for copy in copies:
             name = stem + (f"-{copy.header.copy_number}" if plan.copies else "")
             if "docx" in formats:
-                names.append(write_docx(copy, stage / f"{name}.docx").name)
+                names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
             if "pdf" in formats:
                 from pipeline.writers.pdf import write_pdf  # WeasyPrint loads only when needed
 
-                fonts = fonts or FontBook()
                 result = write_pdf(copy, stage / f"{name}.pdf", fonts)
                 names.append(result.path.name)
                 if notes is not None:

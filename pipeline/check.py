@@ -189,6 +189,7 @@ def check_docx(path: Path) -> list[Finding]:
     _docx_styles(document, out)
     _docx_page_numbers(document, out)
     _docx_closing(document, out)
+    _docx_last_pages(path, out)
     lines = docx_lines(path)
     check_wording(lines, "paragraph", out)
     return list(out)
@@ -359,9 +360,6 @@ def check_pdf(path: Path) -> list[Finding]:
         all_lines += [(index, l) for l in content]
         numbers = [l for l in lines if number.match(l.text.strip())]
         closing = any("印发" in l.text for l in content) and index == pdf.page_count - 1
-        if content and not numbers and not closing:
-            out.add(where, "page-number", "GB/T 9704 7.5", ERROR, "no page number",
-                    "“— N —” below the core, odd right / even left")
         for l in numbers:
             odd = (index + 1) % 2
             if odd and l.x1 < gb.PAGE_WIDTH_MM / 2 or not odd and l.x0 > gb.PAGE_WIDTH_MM / 2:
@@ -374,7 +372,11 @@ def check_pdf(path: Path) -> list[Finding]:
             if top and abs(top[1] - gb.MARGIN_TOP_MM) > TOL_MM:
                 out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                         f"first line's characters {top[1]:.1f} mm from the top", "37 mm")
-            left = min(l.x0 for l in body)
+            # a line that runs (nearly) the core's width starts at the binding margin; a page
+            # of headings, short paragraphs and a signature may have none
+            full = [l for l in body
+                    if l.x1 - l.x0 > gb.CORE_WIDTH_MM - gb.pt_to_mm(gb.CHAR_PITCH_PT)]
+            left = min(l.x0 for l in full) if full else gb.MARGIN_LEFT_MM
             if abs(left - gb.MARGIN_LEFT_MM) > TOL_MM:
                 out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                         f"text starts {left:.1f} mm from the left edge", "28 mm")
@@ -385,9 +387,7 @@ def check_pdf(path: Path) -> list[Finding]:
                 out.add(where, "closing-position", "GB/T 9704 7.4", ERROR,
                         "the 版记's last line is not on the core's bottom edge",
                         "its last line 35 mm above the page bottom")
-            if (index + 1) % 2:
-                out.add(where, "closing-position", "GB/T 9704 7.4", WARNING,
-                        "the 版记 is on an odd page", "put it on the last even page")
+    last_pages(pdf, out)
     if sizes:
         body_size = sizes.most_common(1)[0][0]
         if abs(body_size - gb.BODY_SIZE_PT) > 0.5:
@@ -411,6 +411,112 @@ def check_pdf(path: Path) -> list[Finding]:
             merged.append((SourceLine(n, text), is_title))
     check_wording([m[0] for m in merged], "text line", out)
     return list(out)
+
+
+# --- the last pages (GB/T 9704 7.3.5, 7.4, 7.5), on printed pages ------------------------------
+_PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
+_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def last_pages(pdf, out: _Findings, label: str = "page") -> None:
+    """Signature never alone, 版记 on the last even page and no page wasted before it, page
+    numbers where 7.5 wants them. `pdf` is a PyMuPDF document: the PDF itself, or the .docx
+    as LibreOffice paginates it."""
+    from pipeline.pdfmeasure import horizontal_strokes, is_red, text_lines
+
+    pitch = gb.pt_to_mm(gb.LINE_PITCH_PT)
+    core_bottom = gb.PAGE_HEIGHT_MM - gb.MARGIN_BOTTOM_MM
+    pages = []
+    for page in pdf:
+        lines = text_lines(page)
+        numbers = [int(_PAGE_NUMBER.match(l.text.strip()).group(1)) for l in lines
+                   if _PAGE_NUMBER.match(l.text.strip())]
+        content = [l for l in lines if not _PAGE_NUMBER.match(l.text.strip())]
+        pages.append((page, content, numbers))
+    n = len(pages)
+    closing = n - 1 if n and any(re.search(r"\d日\s*印发$", l.text.replace(" ", ""))
+                                 for l in pages[-1][1]) else None
+    for i, (page, content, _numbers) in enumerate(pages):
+        dates = [l for l in content if _DATE.match(l.text.replace(" ", ""))]
+        if not dates:
+            continue
+        # text above the date that starts in the left half is body text or the 附件说明;
+        # the organ names of a signature stand right of the middle
+        above = [l for l in content if l.y1 <= dates[-1].y0 + 0.5 and not is_red(l.color)
+                 and l.x0 < gb.PAGE_WIDTH_MM / 2 - 10]
+        if not above:
+            out.add(f"{label} {i + 1}", "signature-alone", "GB/T 9704 7.3.5", ERROR,
+                    "the signature and date stand on a page without body text",
+                    "carry the last lines of text over with it, or tighten the spacing "
+                    "of that page (7.3.5.5)")
+    blank_before = closing is not None and closing >= 2 and not pages[closing - 1][1]
+    if closing is not None:
+        page, content, _ = pages[closing]
+        where = f"{label} {closing + 1}"
+        if (closing + 1) % 2:
+            out.add(where, "closing-position", "GB/T 9704 7.4", ERROR,
+                    "the 版记 is on an odd page", "put it at the bottom of the last even page")
+        strokes = sorted((s for s in horizontal_strokes(page) if not is_red(s.color)),
+                         key=lambda s: s.y0)
+        if strokes and abs(strokes[-1].y0 - core_bottom) > TOL_MM:
+            out.add(where, "closing-position", "GB/T 9704 7.4", ERROR,
+                    "the 版记's last line is not on the core's bottom edge",
+                    "its last line 35 mm above the page bottom")
+        top = strokes[0].y0 if strokes else core_bottom
+        rows = {round(l.y0) for l in content if l.y0 > top}
+        alone = not [l for l in content if l.y1 < top]
+        text_end = closing - 2 if blank_before else closing - 1
+        if alone and text_end >= 0 and pages[text_end][1] and (text_end + 1) % 2 == 0:
+            bottom = max(l.y1 for l in pages[text_end][1])
+            # grid lines left under the text: the 版记's rows and one blank line fit
+            if (core_bottom - bottom) / pitch >= len(rows) + 1 - 0.3:
+                out.add(where, "closing-page", "GB/T 9704 7.4", ERROR,
+                        f"the 版记 takes {'a blank page and ' if blank_before else ''}a page "
+                        f"of its own though page {text_end + 1} has room for it",
+                        "put it at the bottom of the page where the text ends")
+    for i, (_page, content, numbers) in enumerate(pages):
+        exempt = blank_before and i in (closing - 1, closing)
+        where = f"{label} {i + 1}"
+        if exempt and numbers:
+            out.add(where, "page-number", "GB/T 9704 7.5", ERROR,
+                    "a page number on the blank page or the 版记 page after it",
+                    "leave both unnumbered")
+        elif not exempt and not numbers and (content or i < n - 1):
+            out.add(where, "page-number", "GB/T 9704 7.5", ERROR, "no page number",
+                    "“— N —” below the core, odd right / even left; only a blank page "
+                    "before the 版记 and the 版记 page after it go unnumbered")
+        elif numbers and numbers[0] != i + 1:
+            out.add(where, "page-number", "GB/T 9704 7.5", ERROR,
+                    f"page number {numbers[0]} on page {i + 1}",
+                    "number the pages in order, attachments continuing")
+
+
+def _docx_last_pages(path: Path, out: _Findings) -> None:
+    """The last-page rules on the .docx as LibreOffice paginates it (the same rules as for
+    a PDF, so a clerk's own Word file is judged the same way)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import pymupdf
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        out.add("pages", "pagination", "GB/T 9704 7.4", WARNING,
+                "LibreOffice is not installed, so the pages were not checked",
+                "install LibreOffice (the README's setup command)")
+        return
+    with tempfile.TemporaryDirectory(prefix="gongwen-check-") as tmp:
+        try:
+            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp, str(path)],
+                           capture_output=True, timeout=180, check=True)
+            rendered = pymupdf.open(Path(tmp) / (path.stem + ".pdf"))
+        except (subprocess.SubprocessError, OSError, RuntimeError) as exc:
+            out.add("pages", "pagination", "GB/T 9704 7.4", WARNING,
+                    f"LibreOffice could not paginate the file ({exc})", "check it in Word")
+            return
+        last_pages(rendered, out, "page (LibreOffice)")
 
 
 # --- plan --------------------------------------------------------------------------------------

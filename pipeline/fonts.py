@@ -33,6 +33,7 @@ class Face:
     family: str
     path: str
     index: int  # face inside a .ttc collection
+    weight: int = 400  # 700: the bold face of the family
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Metrics:
     def baseline(self, size: float, line: float) -> float:
         """Baseline below the top of a line box of height `line` (CSS half-leading)."""
         return (line - (self.ascent + self.descent) * size) / 2 + self.ascent * size
+
+    def line_height(self, size: float) -> float:
+        """A line box at the font's natural leading (CSS line-height: normal)."""
+        return (self.ascent + self.descent) * size
 
     def ink_top_in(self, size: float, line: float) -> float:
         return self.baseline(size, line) - self.ink_top * size
@@ -88,11 +93,12 @@ def installed_families() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _match(family: str) -> Face:
-    """The regular face fontconfig (and so Pango) picks for a family name."""
-    out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", f"{family}:style=Regular"],
+def _match(family: str, weight: int = 400) -> Face:
+    """The face fontconfig (and so Pango) picks for a family name, regular or bold."""
+    style = "Bold" if weight >= 700 else "Regular"
+    out = subprocess.run(["fc-match", "--format", "%{file}\n%{index}", f"{family}:style={style}"],
                          capture_output=True, text=True, check=True).stdout.split("\n")
-    return Face(family, out[0], int(out[1] or 0))
+    return Face(family, out[0], int(out[1] or 0), weight)
 
 
 @lru_cache(maxsize=None)
@@ -188,11 +194,13 @@ class FontBook:
         if role not in self._faces:
             installed = installed_families()
             seen, faces = set(), []
+            spec = gb.FONT_ROLES[role]
             for name in self.candidates(role):
                 spelled = installed.get(name.lower())
                 if spelled and spelled.lower() not in seen:
                     seen.add(spelled.lower())
-                    faces.append(_match(spelled))
+                    stand_in = name in spec.fallbacks and name != self.overrides.get(role)
+                    faces.append(_match(spelled, spec.stand_in_weight if stand_in else 400))
             if not faces:
                 raise FontError(f"no font installed for {role} ({ROLE_LABELS[role]}): tried "
                                 + ", ".join(self.candidates(role))

@@ -129,6 +129,7 @@ class FontRole:
     name: str  # the standard's font, what a .docx names for Word/WPS
     alt_name: str  # the same font's other family name (file vs family, pitfall in gbt9704.md)
     fallbacks: tuple[str, ...]  # installed free substitutes, in order, for rendering
+    stand_in_weight: int = 400  # the weight a substitute is set in (CSS/fontconfig scale)
 
 
 FONT_ROLES = {
@@ -136,7 +137,10 @@ FONT_ROLES = {
     "kai": FontRole("楷体_GB2312", "KaiTi_GB2312", ("FandolKai", "Noto Serif CJK SC")),
     "hei": FontRole("黑体", "SimHei", ("FandolHei", "Noto Sans CJK SC")),
     "song": FontRole("宋体", "SimSun", ("FandolSong", "Noto Serif CJK SC")),
-    "xiaobiaosong": FontRole("方正小标宋简体", "FZXiaoBiaoSong-B05S", ("Noto Serif CJK SC",)),
+    # 小标宋 is a heavy Song: printed titles and organ marks read far darker than a regular
+    # Song, so its free stand-in is Noto Serif CJK in Bold (the real font keeps its weight)
+    "xiaobiaosong": FontRole("方正小标宋简体", "FZXiaoBiaoSong-B05S", ("Noto Serif CJK SC",),
+                             stand_in_weight=700),
 }
 
 # Which role each element is set in (GB/T 9704 7.x).

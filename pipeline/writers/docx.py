@@ -14,9 +14,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from pipeline import standard as gb
+from pipeline.fonts import FontBook
 from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers import geometry as geo
+from pipeline.writers import pagination as pg
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers.ooxml import border, el, emu_mm, ordered, reorder, twips, twips_mm, val
 from pipeline.writers.text_width import text_chars
@@ -47,10 +49,19 @@ DOCX_BOTTOM_MARGIN_PT = LAYOUT.bottom_margin
 # so that stroke lands 7 mm under the core.
 _FOOTER_LINE_PT = geo.PAGE_NUMBER_LINE_PT
 _DASH_ABOVE_LINE_BOTTOM_EM = 0.55  # measured like LibreOfficeInk, FandolSong em dash
-# LibreOffice places a table that follows a tall exact-height spacer this much lower than the
-# spacer's height says (measured on its PDF; the cause is not documented); without it the 版记's
-# last line lands 1.5 mm below the core.
-_CLOSING_SPACER_EXCESS_MM = 1.55
+# LibreOffice puts this much space between Chinese and Latin letters or digits whatever the
+# .docx's w:autoSpaceDE/DN say (measured on its PDF: 3.45-3.57 pt at 3号)
+_LO_AUTOSPACE_PT = 3.5
+
+
+def _script_boundaries(text: str) -> int:
+    """Places where Chinese text meets a Latin letter or digit."""
+    latin = [c.isascii() and c.isalnum() for c in text]
+    return sum(1 for a, b in zip(latin, latin[1:]) if a != b)
+
+
+# A single-spaced table row of 3号 text in LibreOffice (measured pitch 6.95 mm)
+_LO_TABLE_LINE_EM = 1.22
 DOCX_FOOTER_DISTANCE_PT = (geo.PAGE_H - geo.PAGE_NUMBER_DASH_Y
                            - _DASH_ABOVE_LINE_BOTTOM_EM * gb.PAGE_NUMBER_SIZE_PT)
 
@@ -104,8 +115,9 @@ def _blank(n: int = 1):
 
 
 class _DocxWriter:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, pages: pg.Pages):
         self.doc = doc
+        self.pages = pages  # the pagination the PDF writer also follows
         self.d = docx.Document()
         self.body = self.d.element.body
         for child in list(self.body):
@@ -223,7 +235,7 @@ class _DocxWriter:
         if d.addressees:
             self.blocks.append(_para("GwAddressee", [_run(d.addressees)],
                                      _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
-        self._blocks(d.blocks, styles.BODY_NUM_ID)
+        self._blocks(d.blocks, styles.BODY_NUM_ID, carry=self.pages.carry)
         self._attachment_note()
         self._signature()
         if d.note:
@@ -231,18 +243,43 @@ class _DocxWriter:
         for i, att in enumerate(d.attachments):
             self._attachment(att, i)
 
-    def _blocks(self, blocks: list[Block], num_id: int) -> None:
-        for block in blocks:
+    def _blocks(self, blocks: list[Block], num_id: int,
+                carry: tuple[int, int] | None = None) -> None:
+        for n, block in enumerate(blocks):
+            page_break = el("w:pageBreakBefore") if carry == (n, 0) else None
             if isinstance(block, Heading):
                 style = styles.HEADING_STYLE_IDS[block.level]
                 num = None
                 if num_id != styles.BODY_NUM_ID:
                     num = el("w:numPr", None, val("w:ilvl", block.level - 1), val("w:numId", num_id))
-                self.blocks.append(_para(style, [_run(block.text)], num))
+                self.blocks.append(_para(style, [_run(block.text)], num, page_break))
             elif isinstance(block, Paragraph):
-                self.blocks.append(_para("GwBody", [_run(block.text)]))
+                if carry and carry[0] == n and carry[1]:
+                    self._carried(block.text, self.pages.carry_lines)
+                else:
+                    self.blocks.append(_para("GwBody", [_run(block.text)], page_break))
             elif isinstance(block, Table):
                 self.blocks.append(self._data_table(block))
+
+    def _carried(self, text: str, lines: list[str]) -> None:
+        """A paragraph whose last lines go over to the signature's page (writers.pagination):
+        two paragraphs, the first ending at the PDF writer's line end and justified to the
+        end of its last (full) line, the second opening the next page without an indent.
+        Each line of the first is a run condensed by what LibreOffice adds between Chinese
+        and Latin/digits (it has no switch for it in a .docx), so it breaks where the PDF
+        does; Word and WPS add nothing there and spread the line to the margin."""
+        chars = sum(map(len, lines))
+        runs = []
+        for line in lines:
+            gaps = _script_boundaries(line)
+            extra = -_LO_AUTOSPACE_PT * gaps / max(1, len(line) - 1) if gaps else 0.0
+            rpr = ordered("w:rPr", [val("w:spacing", twips(gb.CHAR_CONDENSE_PT + extra))])
+            t = el("w:t", {"xml:space": "preserve"})
+            t.text = line
+            runs.append(el("w:r", None, rpr, t))
+        self.blocks.append(_para("GwBody", runs, val("w:jc", "distribute")))
+        self.blocks.append(_para("GwBody", [_run(text[chars:])], el("w:pageBreakBefore"),
+                                 _ind()))
 
     def _attachment_note(self) -> None:
         names = self.doc.attachment_names
@@ -373,11 +410,19 @@ class _DocxWriter:
                   self._cell(CORE_W, [p], v_align="center")) for p in rows]
         # rows are one pitch high unless a long 抄送 list wraps
         heights = [P * self._closing_lines(p) for p in rows]
-        # the 版记 opens its own page; a spacer of exact height pushes the table down so its
-        # last line lies on the core's bottom edge (35 mm up). Section bottom alignment or a
-        # floating table would say the same, but LibreOffice ignores both for a full-width table
-        top = geo.closing_top(sum(heights), len(rows)) - gb.mm_to_pt(_CLOSING_SPACER_EXCESS_MM)
-        spacer = _para("GwClosing", (), _spacing(0, top - DOCX_TOP_MARGIN_PT))
+        # a spacer of exact height pushes the table down so its last line lies on the core's
+        # bottom edge (35 mm up), below the text it shares the page with or from the top of a
+        # page of its own. Section bottom alignment or a floating table would say the same,
+        # but LibreOffice ignores both for a full-width table
+        top = geo.closing_top(sum(heights), len(rows)) - DOCX_TOP_MARGIN_PT
+        if self.pages.closing == pg.SHARED:
+            pages = self.pages
+            # table rows on that page are single-spaced here, taller than in the PDF
+            used = pages.last_used - pages.last_table_height + pages.last_table_lines * (
+                _LO_TABLE_LINE_EM * gb.BODY_SIZE_PT + gb.mm_to_pt(gb.TABLE_RULE_MM))
+            spacer = _para("GwClosing", (), _spacing(0, top - used))
+        else:
+            spacer = _para("GwClosing", (), _spacing(0, top), el("w:pageBreakBefore"))
         table = self._table([CORE_W], trs, border_set=table_borders)
         return [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
 
@@ -433,10 +478,15 @@ class _DocxWriter:
         for block in self.blocks:
             self.body.append(block)
         closing = self._closing() if self.doc.closing else []
-        if closing:
-            # close the numbered section, then give the 版记 its own section that starts on
-            # an even page (Word and WPS insert a blank page when needed); neither carries a
-            # page number (GB/T 9704 7.5)
+        blank = self.pages.closing == pg.AFTER_BLANK
+        if closing and not blank:
+            # shared with the last page, or on the next page, which is numbered (GB/T 9704 7.5)
+            for block in closing:
+                self.body.append(block)
+        elif closing:
+            # the text ends on a full even page: close the numbered section; a blank page and
+            # the 版记 page follow in a section without page numbers. The blank page is an
+            # explicit empty page, not `w:type evenPage`, which LibreOffice ignores
             last = self.blocks[-1]
             if last.tag != qn("w:p"):
                 last = el("w:p", None, ordered("w:pPr", [val("w:pStyle", "GwBody")]))
@@ -444,16 +494,13 @@ class _DocxWriter:
             ppr = last.find(qn("w:pPr"))
             ppr.append(el("w:sectPr"))
             reorder(ppr)
+            self.body.append(_para("GwBody", (), _ind()))
             for block in closing:
                 self.body.append(block)
         self.body.append(el("w:sectPr"))
         sections = list(self.d.sections)
         for i, section in enumerate(sections):
-            is_closing = bool(closing) and i == len(sections) - 1
-            self._section_props(section, numbered=not is_closing)
-            if is_closing:
-                section._sectPr.append(val("w:type", "evenPage"))
-                reorder(section._sectPr)
+            self._section_props(section, numbered=not (blank and i == len(sections) - 1))
         return self.d
 
 
@@ -484,9 +531,12 @@ def _anchor_xml(rid: str, size: int, x: int, y: int, drawing_id: int):
 </wp:anchor>""")
 
 
-def write_docx(doc: Document, path: Path) -> Path:
-    """Write the document to path atomically (a failed build leaves no half file)."""
-    built = _DocxWriter(doc).build()
+def write_docx(doc: Document, path: Path, fonts: FontBook | None = None) -> Path:
+    """Write the document to path atomically (a failed build leaves no half file). Pages end
+    where the PDF writer's line layout ends them (writers.pagination)."""
+    from pipeline.writers.html import paginate
+
+    built = _DocxWriter(doc, paginate(doc, fonts or FontBook())).build()
     with atomic_path(path) as tmp:
         built.save(str(tmp))
     return path

@@ -19,10 +19,12 @@ from pipeline import standard as gb
 from pipeline.fonts import FontBook, FontError, Substitution, advance, covers
 from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Table
 from pipeline.writers import geometry as geo
+from pipeline.writers import pagination as pg
 from pipeline.writers.linebreak import break_lines
 from pipeline.writers.text_width import text_chars
 
 P, CORE_W, CH = geo.P, geo.CORE_W, geo.CH
+TAIL = ("tail",)  # 附件说明, signature and 附注: kept on one page with body text
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 
 
@@ -64,7 +66,12 @@ class Para:
     right: float = 0.0  # right indent (right-aligned lines)
     color: str = ""
     keep_next: bool = False
+    tag: tuple = ()  # what it is in the model, for the pagination (writers.pagination)
+    break_before: bool = False  # the pagination opens a page here
     kind: str = "para"
+
+    def line_texts(self) -> list[str]:
+        return ["".join(run.text for run in line.runs) for line in self.lines]
 
 
 @dataclass
@@ -74,6 +81,8 @@ class Placed:
     line: float = P
     before: float = 0.0
     seals: list[dict] = field(default_factory=list)  # {left, top, size, src}
+    tag: tuple = ()
+    break_before: bool = False
     kind: str = "placed"
 
 
@@ -101,6 +110,8 @@ class JointMark:
 class TableBlock:
     widths: list[float]
     rows: list[list[list[Para]]]  # rows → cells → paragraphs; row 0 is the header
+    tag: tuple = ()
+    break_before: bool = False
     kind: str = "table"
 
 
@@ -108,8 +119,9 @@ class TableBlock:
 class Section:
     blocks: list = field(default_factory=list)
     break_before: str = ""  # "" | "page" | "left"
-    page: str = ""  # named page (the 版记's page carries no number)
-    before: float = 0.0
+    page: str = ""  # named page (a 版记 page after a blank page carries no number)
+    before: float = 0.0  # space above the section's first block
+    closing: bool = False  # the 版记
 
 
 class _Setter:
@@ -185,6 +197,10 @@ class _HtmlLayout:
         self.set = _Setter(fonts)
         self.layout = geo.Layout(FontInk(fonts))
         self.sections = [Section()]
+        self.closing_rows: list = []
+        self.closing_top = 0.0
+        self.closing_lines = 0
+        self.pages: pg.Pages | None = None
 
     @property
     def out(self) -> list:
@@ -268,7 +284,7 @@ class _HtmlLayout:
         if d.note:
             indent = gb.PARAGRAPH_INDENT_CHARS * CH
             self.out.append(self.set.para(f"（{d.note}）", gb.ROLE_BODY, where="附注",
-                                          first_x=indent))
+                                          first_x=indent, tag=TAIL))
         for i, att in enumerate(d.attachments):
             self._attachment(att, i)
 
@@ -277,15 +293,18 @@ class _HtmlLayout:
         levels = {lvl.level: lvl for lvl in gb.HEADING_LEVELS}
         for n, block in enumerate(blocks, start=1):
             at = f"{where}第{n}段"
+            tag = ("body", n - 1, type(block).__name__)
             if isinstance(block, Heading):
                 self.out.append(self.set.para(block.label + block.text,
                                               levels[block.level].font_role, where=at,
-                                              first_x=indent, keep_next=True))
+                                              first_x=indent, keep_next=True, tag=tag))
             elif isinstance(block, Paragraph):
                 self.out.append(self.set.para(block.text, gb.ROLE_BODY, where=at,
-                                              first_x=indent))
+                                              first_x=indent, tag=tag))
             elif isinstance(block, Table):
-                self.out.append(self._table(block, at))
+                table = self._table(block, at)
+                table.tag = tag
+                self.out.append(table)
 
     def _table(self, table: Table, where: str) -> TableBlock:
         widths = geo.table_column_widths(table.header, table.rows, text_chars)
@@ -302,7 +321,8 @@ class _HtmlLayout:
         before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
         for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
             self.out.append(self.set.para(text, gb.ROLE_BODY, where="附件说明", first_x=first_x,
-                                          rest_x=rest_x, before=before if i == 0 else 0.0))
+                                          rest_x=rest_x, before=before if i == 0 else 0.0,
+                                          tag=TAIL))
 
     def _signature(self) -> None:
         sig = self.doc.signature
@@ -318,9 +338,10 @@ class _HtmlLayout:
             pad = name_w - text_chars(organ) * CH  # stacked joint names keep one left edge
             before = gb.SIGNATURE_NO_SEAL_BLANK_LINES_ABOVE * P if i == 0 else 0.0
             self.out.append(self.set.one_line(organ, gb.ROLE_BODY, where="署名", align="right",
-                                              right=place.name_right + pad, before=before))
+                                              right=place.name_right + pad, before=before,
+                                              tag=TAIL))
         self.out.append(self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期",
-                                          align="right", right=place.date_right))
+                                          align="right", right=place.date_right, tag=TAIL))
 
     def _sealed_signature(self, date_w: float) -> None:
         sig = self.doc.signature
@@ -334,9 +355,9 @@ class _HtmlLayout:
             seals.append({"left": left, "top": top, "size": gb.mm_to_pt(seal.diameter_mm),
                           "src": "data:image/png;base64," + base64.b64encode(seal.png).decode()})
         self.out.append(Placed(pieces, before=gb.SIGNATURE_SEAL_BLANK_LINES_ABOVE * P,
-                               seals=seals))
+                               seals=seals, tag=TAIL))
         date = self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期")
-        self.out.append(Placed([(centres[-1] - date.lines[0].width / 2, date)]))
+        self.out.append(Placed([(centres[-1] - date.lines[0].width / 2, date)], tag=TAIL))
 
     def _attachment(self, att: Attachment, index: int) -> None:
         many = len(self.doc.attachments) > 1
@@ -345,7 +366,9 @@ class _HtmlLayout:
         self.out.append(self.set.one_line(label, gb.ROLE_ATTACHMENT_LABEL, where=label))
         self._title(att.title_lines or [att.title], (gb.ATTACHMENT_TITLE_LINE - 2) * P,
                     f"{label}标题")
-        self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run("")])]))
+        # the blank line before the attachment's text: a preserved space, since an empty box
+        # would take no height
+        self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run(" ")])]))
         self._blocks(att.blocks, label)
 
     # --- 版记 ------------------------------------------------------------------------
@@ -372,18 +395,64 @@ class _HtmlLayout:
                 row.append((CORE_W - side - date.lines[0].width, date))
             rows.append(Placed(row))
         heights = [P * (len(r.lines) if isinstance(r, Para) else 1) for r in rows]
-        top = geo.closing_top(sum(heights), len(rows))
-        self.sections.append(Section(rows, break_before="left", page="closing",
-                                     before=top - self.layout.top_margin))
+        self.closing_rows = rows
+        self.closing_lines = sum(len(r.lines) if isinstance(r, Para) else 1 for r in rows)
+        # the 版记's first rule, from the top of the page's flow, when its last rule lies on
+        # the core's bottom edge
+        self.closing_top = geo.closing_top(sum(heights), len(rows)) - self.layout.top_margin
+
+    # --- pages -----------------------------------------------------------------------------
+    def paginate(self) -> pg.Pages:
+        """The one pagination decision (writers.pagination), from the lines set above."""
+        normal = lambda role, size: self.fonts.metrics(role).line_height(size)  # noqa: E731
+        flows = [pg.Flow(pg.units_of(s.blocks, normal)) for s in self.sections]
+        self.pages = pg.paginate(flows[0], flows[1:], self.closing_lines)
+        return self.pages
+
+    def apply(self, pages: pg.Pages) -> None:
+        """Realise the decision in CSS terms: a page break where the text is carried over to
+        the signature, and the 版记 shared, on its own page or after a blank page."""
+        if pages.carry is not None:
+            self._break_at(*pages.carry)
+        if not pages.closing:
+            return
+        if pages.closing == pg.SHARED:
+            section = Section(self.closing_rows, before=self.closing_top - pages.last_used,
+                              closing=True)
+        elif pages.closing == pg.OWN_PAGE:
+            section = Section(self.closing_rows, break_before="page", before=self.closing_top,
+                              closing=True)
+        else:  # the blank page and the 版记 page after it carry no number (GB/T 9704 7.5)
+            section = Section(self.closing_rows, break_before="left", page="closing",
+                              before=self.closing_top, closing=True)
+        self.sections.append(section)
+
+    def _break_at(self, index: int, line: int) -> None:
+        blocks = self.sections[0].blocks
+        at = next(i for i, b in enumerate(blocks) if getattr(b, "tag", ())[:2] == ("body", index))
+        block = blocks[at]
+        if line == 0:
+            block.break_before = True
+            return
+        # the paragraph continues on the next page: its lines are already set, so it splits
+        # into two boxes without reflowing
+        rest = Para(block.role, block.size, block.lines[line:], line=block.line,
+                    align=block.align, right=block.right, color=block.color,
+                    keep_next=block.keep_next, tag=block.tag, break_before=True)
+        block.lines = block.lines[:line]
+        block.keep_next = False
+        blocks.insert(at + 1, rest)
 
 
 def _role_css(fonts: FontBook, extra: dict[str, list[str]]) -> dict[str, str]:
     """font-family per role: the resolved font, its other installed candidates, then the
-    fallbacks this document needed."""
+    fallbacks this document needed; and the weight of the resolved face (a heavy stand-in
+    for 小标宋)."""
     out = {}
     for role in gb.FONT_ROLES:
         families = [f.family for f in fonts.faces(role)] + extra.get(role, [])
-        out[role] = ", ".join(f'"{f}"' for f in dict.fromkeys(families))
+        out[role] = (", ".join(f'"{f}"' for f in dict.fromkeys(families))
+                     + f"; font-weight: {fonts.face(role).weight}")
     return out
 
 
@@ -397,13 +466,26 @@ _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
 class HtmlResult:
     html: str
     substitutions: list[Substitution]
+    pages: pg.Pages
 
 
-def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
+def lay_out(doc: Document, fonts: FontBook) -> _HtmlLayout:
+    """The document set in lines and paginated; the .docx writer reads the same decision."""
     lay = _HtmlLayout(doc, fonts)
     lay.header()
     lay.main()
     lay.closing()
+    lay.paginate()
+    return lay
+
+
+def paginate(doc: Document, fonts: FontBook) -> pg.Pages:
+    return lay_out(doc, fonts).pages
+
+
+def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
+    lay = lay_out(doc, fonts)
+    lay.apply(lay.pages)
     extra: dict[str, list[str]] = {}
     for sub in lay.set.substitutions:
         extra.setdefault(sub.role, []).append(sub.family)
@@ -425,4 +507,4 @@ def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
         title="".join(doc.title_lines) or doc.title,
         author="、".join(doc.header.organ_names),
         created=dt.datetime.now().astimezone().replace(microsecond=0).isoformat())
-    return HtmlResult(html, lay.set.substitutions)
+    return HtmlResult(html, lay.set.substitutions, lay.pages)
