@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pipeline.fonts import Face
 
 _STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
+# a PDF font needs outlines, cmap and metrics; reading GSUB/GPOS/vmtx of a 65,535-glyph face
+# took most of its subsetting time, and they are never embedded
+_UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx",
+                  "DSIG", "kern", "morx")
 
 
 def _int(value: int) -> bytes:
@@ -126,16 +130,21 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from pipeline.fonts import covers, metrics
+    from pipeline.fonts import line_extent
 
-    font = TTFont(face.path, fontNumber=face.index, lazy=False)
+    font = TTFont(face.path, fontNumber=face.index)
     if "CFF " not in font:
         raise ValueError(f"{face.path}: only CFF-flavoured (.otf) fonts are composed directly")
-    wanted = sorted(c for c in chars if covers(face, c))
+    for tag in _UNUSED_TABLES:  # removed unread: the subsetter would decompile them first
+        if tag in font:
+            del font[tag]
+    source_cmap = font.getBestCmap()
+    wanted = sorted(c for c in chars if ord(c) in source_cmap)
     options = subset.Options()
     options.desubroutinize = True
     options.notdef_outline = True
     options.layout_features = []
+    options.layout_closure = False
     options.name_IDs = []
     options.hinting = True
     subsetter = subset.Subsetter(options)
@@ -173,8 +182,9 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
     matrix = tuple(top.FontMatrix) if hasattr(top, "FontMatrix") else None
     if matrix and [round(v, 9) for v in matrix] == [0.001, 0, 0, 0.001, 0, 0]:
         matrix = None
-    m = metrics(face)
+    ascent, descent = line_extent(font)
     bbox = tuple(round(v) for v in top.FontBBox)
     ps_name = font["name"].getDebugName(6) or face.family.replace(" ", "")
+    scale = 1000 / upm
     return GlyphSet(ps_name.replace(" ", ""), cids, charstrings, fd_of, privates, widths, bbox,
-                    1000 / upm, matrix, round(m.ascent * 1000), round(-m.descent * 1000), text_of)
+                    scale, matrix, round(ascent * scale), round(-descent * scale), text_of)

@@ -173,16 +173,13 @@ class Composer:
         return Page(zlib.compress("\n".join(o for o in ops if o).encode(), 6), cids)
 
     # --- files --------------------------------------------------------------------------
-    def write(self, pages: list[Page], out) -> None:
-        """One PDF of `pages` (a person's certificate, or the merged file): one font
-        program per face with the glyphs of these pages, the static design and the seal
-        once."""
+    def write(self, contents: list[bytes], cids: dict[int, set[int]], out) -> None:
+        """One PDF of pages with these content streams (a person's certificate, or the
+        merged file) showing `cids` of each face: one font program per face with exactly
+        those glyphs, the static design and the seal once."""
         pdf = PdfFile()
         catalog, tree, fonts_at = pdf.reserve(), pdf.reserve(), pdf.reserve()
-        used: dict[int, set[int]] = {f: set(c) for f, c in self.static_cids.items()}
-        for page in pages:
-            for face, cids in page.cids.items():
-                used.setdefault(face, set()).update(cids)
+        used = _union([self.static_cids, cids])
         pdf.set(fonts_at, b"<<" + b"".join(b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
                                          for face in sorted(used)) + b">>")
         xobjects = b""
@@ -202,8 +199,8 @@ class Composer:
             xobjects = b"/XObject<</%s %d 0 R>>" % (FORM.encode(), form)
         resources = pdf.add(b"<</Font %d 0 R%s>>" % (fonts_at, xobjects))
         kids = []
-        for page in pages:
-            content = pdf.add_stream(b"/Filter/FlateDecode", page.content)
+        for content in contents:
+            content = pdf.add_stream(b"/Filter/FlateDecode", content)
             kids.append(pdf.add(b"<</Type/Page/Parent %d 0 R/MediaBox%s/Resources %d 0 R"
                                 b"/Contents %d 0 R>>" % (tree, self.media_box, resources,
                                                          content)))
@@ -363,23 +360,34 @@ def _init_worker(composer: Composer, worker: bool = True) -> None:
     _COMPOSER, _MODE = composer, _umask_mode()
 
 
+def _union(maps) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for found in maps:
+        for face, cids in found.items():
+            out.setdefault(face, set()).update(cids)
+    return out
+
+
 def _compose_chunk(items: list[tuple[Certificate, str | None]]
-                   ) -> tuple[dict[str, str], list[Page]]:
+                   ) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
     """In a worker: each certificate's page; its own file where a target is given. Returns
-    {file: SHA-256} and the pages (for the merged file)."""
-    digests, pages = {}, []
+    {file: SHA-256}, the pages' content streams and the glyphs they show (for the merged
+    file: a few hundred bytes a page reach the main process)."""
+    digests, contents, shown = {}, [], {}
     for cert, target in items:
         page = _COMPOSER.page(cert)
-        pages.append(page)
+        contents.append(page.content)
+        for face, cids in page.cids.items():
+            shown.setdefault(face, set()).update(cids)
         if target:
             buffer = io.BytesIO()
-            _COMPOSER.write([page], buffer)
+            _COMPOSER.write([page.content], page.cids, buffer)
             data = buffer.getvalue()
             with atomic_path(Path(target)) as tmp:
                 tmp.write_bytes(data)
                 os.chmod(tmp, _MODE)  # as any file the user writes, not mkstemp's 0600
             digests[target] = hashlib.sha256(data).hexdigest()
-    return digests, pages
+    return digests, contents, shown
 
 
 def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path | None,
@@ -396,13 +404,15 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
     items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     digests: dict[str, str] = {}
-    pages: list[Page] = []
+    contents: list[bytes] = []
+    shown: dict[int, set[int]] = {}
 
     def collect(results):
-        for i, (found, chunk_pages) in enumerate(results, start=1):
+        for i, (found, chunk_contents, chunk_cids) in enumerate(results, start=1):
             digests.update(found)
             if merged:
-                pages.extend(chunk_pages)
+                contents.extend(chunk_contents)
+                shown.update(_union([shown, chunk_cids]))
             if progress:
                 progress(i, len(chunks))
 
@@ -414,8 +424,9 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
                                  initargs=(composer,)) as pool:
             collect(pool.map(_compose_chunk, chunks))
     if merged:
-        if len(pages) != len(certs):
+        if len(contents) != len(certs):
             raise GongwenError("internal: merged file would miss certificates")
         with atomic_path(merged) as part, open(part, "wb") as out:
-            composer.write(pages, out)
+            composer.write(contents, shown, out)
+        os.chmod(merged, _umask_mode())
     return digests
