@@ -138,16 +138,30 @@ def _fontbook(args):
 
 
 def _build(args) -> int:
+    formats = FORMAT_CHOICES[args.format]
+    pdf = None
+    if "pdf" in formats:  # WeasyPrint and the fonts load in a child while the plan is read
+        from pipeline.writers.pdf_process import PdfProcess
+
+        pdf = PdfProcess()
+    try:
+        return _build_all(args, formats, pdf.write_pdf if pdf else None)
+    finally:
+        if pdf:
+            pdf.close()
+
+
+def _build_all(args, formats, pdf_writer) -> int:
     from pipeline.build import build_plan, plan_files
 
-    formats = FORMAT_CHOICES[args.format]
     fonts = _fontbook(args) if "pdf" in formats else None
     failures = 0
     for target in args.paths:
         for plan in plan_files(target):
             notes: list[str] = []
             try:
-                for path in build_plan(plan, args.output, formats, fonts, notes, args.db):
+                for path in build_plan(plan, args.output, formats, fonts, notes, args.db,
+                                       pdf_writer):
                     print(f"wrote {path}")
             except GongwenError as exc:
                 failures += 1
