@@ -159,3 +159,20 @@ def test_font_programs_are_cff_with_the_installed_outlines(out):
             assert mine.value == theirs.value, f"{name}: {char}"
             checked += 1
     assert checked >= 40
+
+
+def test_a_truetype_font_goes_to_weasyprint(tmp_path):
+    """The composer assembles CFF programs only; a run whose fonts include a TrueType one
+    (here DejaVu Sans for 仿宋, the number line) is rendered by WeasyPrint instead, with the
+    same text."""
+    (tmp_path / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    with open(tmp_path / "r.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["姓名", "单位", "荣誉称号"], ROWS[0]])
+    assert main(["certificates", str(tmp_path / "plan.yaml"), "--roster",
+                 str(tmp_path / "r.csv"), "-o", str(tmp_path / "out"), "--db",
+                 f"sqlite:///{tmp_path / 'r.db'}", "--format", "pdf",
+                 "--font", "fang=DejaVu Sans"]) == 0
+    doc = pymupdf.open(next((tmp_path / "out" / "pdf").glob("*.pdf")))
+    fonts = {f[3].split("+")[-1] for f in doc[0].get_fonts()}
+    assert any("DejaVu" in f for f in fonts)
+    assert "证书编号：结构证〔2026〕1号" in doc[0].get_text().replace("\n", "")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import zlib
 from concurrent.futures import ProcessPoolExecutor
@@ -294,6 +295,15 @@ def _families(css: str) -> list[str]:
     return [f.strip().strip('"') for f in css.split(",") if f.strip()]
 
 
+def composable(design: Design, roles: dict[str, str]) -> bool:
+    """Whether every font the design's roles may use is CFF-flavoured (cff.py assembles CFF
+    programs); a run with a TrueType font (a Windows 楷体_GB2312, say) goes to WeasyPrint."""
+    from pipeline.fonts import _font, _match
+
+    families = {f for box in design.boxes for f in _families(roles[box.role])}
+    return all("CFF " in _font(_match(family)) for family in families)
+
+
 def _glyph_set_job(args) -> GlyphSet:
     face, chars = args
     return glyph_set(face, chars)
@@ -332,7 +342,7 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
     order = sorted(per_face)
     jobs = [(faces[i], per_face[i]) for i in order]
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_SPAWN,
                                  initializer=die_with_parent) as pool:
             sets = list(pool.map(_glyph_set_job, jobs))
     else:
@@ -344,6 +354,9 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
 
 
 _COMPOSER: Composer | None = None
+# workers start fresh rather than forked: a forked worker inherits (and by touching,
+# copies) the main process's roster and fonts, which grew the run's memory with N
+_SPAWN = multiprocessing.get_context("spawn")
 _MODE = 0o644
 
 
@@ -421,7 +434,7 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
         collect(map(_compose_chunk, chunks))
     else:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(composer,)) as pool:
+                                 initargs=(composer,), mp_context=_SPAWN) as pool:
             collect(pool.map(_compose_chunk, chunks))
     if merged:
         if len(contents) != len(certs):

@@ -256,9 +256,9 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
     render = [c for c in certs if c.key in rebuilt] if per_person else certs
     if not need_merged and not (per_person and render):
         return
-    if design is not None:  # built-in designs: pages composed directly (composer.py)
-        from pipeline.certificates import composer
+    from pipeline.certificates import composer
 
+    if design is not None and composer.composable(design, roles):  # pages composed directly
         folder = out_dir / "pdf"
         targets = {c.key: folder / f"{names[c.key]}.pdf" for c in render} if per_person else {}
         digests.update(composer.write_pdfs(
