@@ -114,6 +114,10 @@ def test_text_extractable_and_geometry_of_the_design(out):
     assert body["bbox"][0] * MM == pytest.approx(42 + 2 * 22 * MM, abs=0.2)
     organ = lines["中共青山镇委员会"]
     assert (organ["bbox"][0] + organ["bbox"][2]) / 2 * MM == pytest.approx(150 + 110 / 2, abs=0.3)
+    # the red double frame: 10 mm from the edges, 1.6 mm wide, two lines of a third each
+    edges = sorted({round(x * MM, 2) for d in page.get_drawings() if d.get("fill")
+                    for item in d["items"] if item[0] == "re" for x in (item[1].x0,)})
+    assert edges == pytest.approx([10, 10 + 1.6 / 3, 10 + 3.2 / 3, 11.6], abs=0.02)
     # baselines 1.5 line heights apart within the wording box
     second = next(v for k, v in lines.items() if v is not body and k and
                   v["spans"][0]["size"] == pytest.approx(22) and v["bbox"][1] > body["bbox"][1])

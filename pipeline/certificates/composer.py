@@ -109,9 +109,8 @@ class Composer:
         border (outer line, gap, inner line, each a third of the width)."""
         w, h, third = self.width, self.height, _pt(FRAME_WIDTH_MM) / 3
         rects = []
-        for k in range(4):
-            inset = _pt(FRAME_INSET_MM) + k * third if k < 2 else \
-                _pt(FRAME_INSET_MM) + (k + 1) * third
+        for k in range(4):  # edges of the outer line, then of the inner one
+            inset = _pt(FRAME_INSET_MM) + k * third
             rects.append(f"{_num(inset)} {_num(inset)} {_num(w - 2 * inset)} "
                          f"{_num(h - 2 * inset)} re")
         return f"{_rgb(gb.RED)} rg " + " ".join(rects) + " f*"
