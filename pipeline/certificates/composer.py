@@ -327,7 +327,7 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
     faces, chain, per_face = [], {}, {}
     for role, wanted in chars.items():
         chain[role] = []
-        left = {c for c in wanted if not c.isspace()}
+        left = wanted - set("\n\r\t")  # spaces (also U+3000) have widths to set
         for family in _families(roles[role]):
             face = _match(family)
             if face not in faces:
