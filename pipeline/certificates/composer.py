@@ -180,8 +180,9 @@ class Composer:
         pdf = PdfFile()
         catalog, tree, fonts_at = pdf.reserve(), pdf.reserve(), pdf.reserve()
         used = _union([self.static_cids, cids])
-        pdf.set(fonts_at, b"<<" + b"".join(b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
-                                         for face in sorted(used)) + b">>")
+        fonts = [b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
+                 for face in sorted(used)]
+        pdf.set(fonts_at, b"<<" + b"".join(fonts) + b">>")
         xobjects = b""
         if self.form:
             seal = b""
