@@ -137,23 +137,22 @@ def _fontbook(args):
     return FontBook(parse_overrides(args.font))
 
 
+def _pdf_writer(formats):
+    """For `build` with PDF: the PDF writer in a child started now, which imports WeasyPrint
+    and reads the fonts while this process reads the plan (writers/pdf_process.py). The
+    child ends when its pipe closes: when the returned writer is dropped, or at exit."""
+    if "pdf" not in formats:
+        return None
+    from pipeline.writers.pdf_process import PdfProcess
+
+    return PdfProcess().write_pdf
+
+
 def _build(args) -> int:
-    formats = FORMAT_CHOICES[args.format]
-    pdf = None
-    if "pdf" in formats:  # WeasyPrint and the fonts load in a child while the plan is read
-        from pipeline.writers.pdf_process import PdfProcess
-
-        pdf = PdfProcess()
-    try:
-        return _build_all(args, formats, pdf.write_pdf if pdf else None)
-    finally:
-        if pdf:
-            pdf.close()
-
-
-def _build_all(args, formats, pdf_writer) -> int:
+    pdf_writer = _pdf_writer(FORMAT_CHOICES[args.format])
     from pipeline.build import build_plan, plan_files
 
+    formats = FORMAT_CHOICES[args.format]
     fonts = _fontbook(args) if "pdf" in formats else None
     failures = 0
     for target in args.paths:

@@ -48,7 +48,8 @@ def _serve(conn) -> None:
 
 
 class PdfProcess:
-    """write_pdf(doc, path, fonts) in the child started by the constructor."""
+    """write_pdf(doc, path, fonts) in the child started by the constructor. The child ends
+    when this object is dropped (its pipe closes) or with this process (a daemon)."""
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
@@ -66,15 +67,3 @@ class PdfProcess:
         if status == "error":
             raise pickle.loads(payload)
         return payload
-
-    def close(self) -> None:
-        self._conn.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
