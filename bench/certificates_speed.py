@@ -1,14 +1,18 @@
-"""Certificates in batch against the obvious ways of doing it, measured in the same run.
+"""Certificates in batch, and one document cold, against the obvious ways of doing it, all
+measured in the same run (the machine is shared: only same-run ratios are steady).
 
-    python3 bench/certificates_speed.py [--rows 10000]
+    python3 bench/certificates_speed.py [--rows 10000] [--scale 1000] [--cold 5]
 
 Ours: `gongwen certificates` on a generated roster (process start included), once for .docx
 and once for PDF (per-person files plus the merged PDF), with the peak memory of the whole
-process tree (main process and workers added up, sampled from /proc).
+process tree (main process and workers added up, sampled from /proc); the PDF run again on
+--scale rows to show memory flat in N; the size of every per-person PDF and what one holds.
 Baselines on this machine, rates measured on a sample and scaled:
 - a plain docxtpl loop: a fresh DocxTemplate per person, render, save;
-- WeasyPrint one certificate per call (a document per person);
+- WeasyPrint one certificate per call (a document per person), also the size of its file;
 - one WeasyPrint document of N certificate pages (no splitting, no merged file).
+One document cold: `python3 -m pipeline build PLAN` (.docx + PDF, process start included)
+against LibreOffice converting the same .docx to PDF, run alternately --cold times.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import argparse
 import csv
 import os
 import random
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,8 +69,11 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float]:
-    """(seconds, peak MB of the process tree)."""
+def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float, float]:
+    """(seconds, peak MB of the process tree, CPU seconds of the process tree)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     cmd = [sys.executable, "-m", "pipeline", "certificates", str(PLAN), "--roster",
            str(rows_file), "-o", str(out), "--format", fmt, "--db",
            f"sqlite:///{out.parent / f'register-{fmt}.db'}"]
@@ -86,7 +95,29 @@ def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float]:
     sampler.join()
     if proc.returncode:
         raise SystemExit(err.decode())
-    return time.perf_counter() - start, peak / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are waited for: included
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return time.perf_counter() - start, peak / 1024, cpu
+
+
+def sizes(folder: Path) -> list[int]:
+    return sorted(p.stat().st_size for p in folder.glob("*.pdf"))
+
+
+def structure(path: Path) -> str:
+    """What one PDF holds: embedded font programs (and distinct fonts), forms, images."""
+    import pymupdf
+
+    doc = pymupdf.open(path)
+    xrefs = range(1, doc.xref_length())
+    fonts = [doc.xref_get_key(x, "BaseFont")[1].split("+")[-1] for x in xrefs
+             if doc.xref_get_key(x, "Subtype") == ("name", "/Type0")]
+    programs = sum(1 for x in xrefs if doc.xref_get_key(x, "FontFile3")[0] == "xref"
+                   or doc.xref_get_key(x, "FontFile2")[0] == "xref")
+    forms = sum(1 for x in xrefs if doc.xref_get_key(x, "Subtype") == ("name", "/Form"))
+    images = sum(1 for x in xrefs if doc.xref_get_key(x, "Subtype") == ("name", "/Image"))
+    return (f"{programs} font programs for {len(set(fonts))} fonts ({', '.join(sorted(fonts))})"
+            f", {forms} form XObject(s), {images} images (incl. soft masks)")
 
 
 def docxtpl_loop(sample: int, tmp: Path) -> float:
@@ -123,40 +154,87 @@ def _html(names: list[str]) -> str:
     fonts = FontBook()
     roles = {r: ", ".join(f'"{f.family}"' for f in fonts.faces(r))
              for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
-    return page_html(certs, plan, FULL, roles)
+    return page_html(certs, plan, FULL, roles, seal_png=b"seal")  # the full design, seal too
 
 
-def weasyprint_per_call(sample: int, tmp: Path) -> float:
+def weasyprint_per_call(sample: int, tmp: Path) -> tuple[float, int]:
+    """(certificates per second, bytes of one file) for WeasyPrint, a document per person."""
     from weasyprint import HTML
 
+    from pipeline.certificates.pdf_out import SEAL_FILE
+    from pipeline.transforms.seal import prepare_seal
+
+    (tmp / SEAL_FILE).write_bytes(prepare_seal(ROOT / "inputs" / "seals" /
+                                               "qingshan-party-committee.png"))
     start = time.perf_counter()
     for i in range(sample):
-        HTML(string=_html([f"王伟{i}"])).write_pdf(tmp / f"w{i}.pdf")
-    return sample / (time.perf_counter() - start)
+        HTML(string=_html([f"王伟{i}"]), base_url=str(tmp) + "/").write_pdf(tmp / f"w{i}.pdf")
+    return sample / (time.perf_counter() - start), (tmp / "w0.pdf").stat().st_size
 
 
 def weasyprint_one_document(pages: int, tmp: Path) -> float:
     from weasyprint import HTML
 
     html = _html([f"王伟{i}" for i in range(pages)])
-    start = time.perf_counter()
-    HTML(string=html).write_pdf(tmp / "all.pdf")
-    return pages / (time.perf_counter() - start)
+    start, cpu = time.perf_counter(), time.process_time()
+    HTML(string=html, base_url=str(tmp) + "/").write_pdf(tmp / "all.pdf")
+    return pages / (time.perf_counter() - start), pages / (time.process_time() - cpu)
+
+
+def cold_build(repeat: int, tmp: Path) -> tuple[list[float], list[float], str]:
+    """Seconds of `python3 -m pipeline build PLAN` (.docx + PDF) and of LibreOffice turning
+    the same .docx into a PDF, alternately, `repeat` times each."""
+    plan = sorted((ROOT / "inputs").glob("*.yaml"))[0]
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    out = tmp / "cold"
+    build = [sys.executable, "-m", "pipeline", "build", str(plan), "-o", str(out)]
+    env = {**os.environ, "GONGWEN_DB": f"sqlite:///{tmp / 'cold.db'}"}
+    subprocess.run(build, cwd=ROOT, check=True, capture_output=True, env=env)
+    docx = out / f"{plan.stem}.docx"
+    profile = tmp / "lo-profile"
+    convert = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)]
+    subprocess.run(convert, check=True, capture_output=True)  # creates the profile
+    ours, lo = [], []
+    for _ in range(repeat):
+        for command, times, kw in ((build, ours, {"cwd": ROOT, "env": env}),
+                                   (convert, lo, {})):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, **kw)
+            times.append(time.perf_counter() - start)
+    return ours, lo, plan.name
+
+
+def _range(values: list[float]) -> str:
+    return f"{min(values):.2f}–{max(values):.2f} s (median {statistics.median(values):.2f})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--scale", type=int, nargs="*", default=[1000],
+                        help="also run the PDF at these row counts (memory flat in N)")
+    parser.add_argument("--cold", type=int, default=5, help="cold one-document runs")
     args = parser.parse_args()
     n = args.rows
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         rows_file = roster(tmp / "roster.csv", n)
-        docx_s, docx_mb = ours(rows_file, tmp / "docx-out", "docx")
-        pdf_s, pdf_mb = ours(rows_file, tmp / "pdf-out", "pdf")
+        docx_s, docx_mb, _ = ours(rows_file, tmp / "docx-out", "docx")
+        pdf_s, pdf_mb, pdf_cpu = ours(rows_file, tmp / "pdf-out", "pdf")
+        pdf_sizes = sizes(tmp / "pdf-out" / "pdf")
+        one_file = sorted((tmp / "pdf-out" / "pdf").glob("*.pdf"))[0]
+        inside = structure(one_file)
+        merged_mb = (tmp / "pdf-out" / "merged.pdf").stat().st_size / 1e6
+        scaled = []
+        for rows in args.scale:
+            small = roster(tmp / f"roster-{rows}.csv", rows)
+            scaled.append((rows, *ours(small, tmp / f"pdf-{rows}", "pdf")))
         loop = docxtpl_loop(100, tmp)
-        per_call = weasyprint_per_call(5, tmp)
-        one_doc = weasyprint_one_document(300, tmp)
+        per_call, call_bytes = weasyprint_per_call(5, tmp)
+        call_inside = structure(tmp / "w0.pdf")
+        one_doc, one_doc_cpu = weasyprint_one_document(300, tmp)
+        cold_ours, cold_lo, cold_plan = cold_build(args.cold, tmp) if args.cold else ([], [], "")
     print(f"{n} certificates on {os.cpu_count()} cores (process start included)")
     print(f".docx  ours {docx_s:6.1f} s = {n / docx_s:7.0f}/s, peak {docx_mb:4.0f} MB | "
           f"docxtpl loop {loop:5.1f}/s → would take {n / loop:6.0f} s | ours {n / docx_s / loop:5.1f}× faster")
@@ -167,6 +245,24 @@ def main() -> None:
     print(f"       one WeasyPrint document of N pages {one_doc:5.1f} pages/s → "
           f"{n / one_doc:6.0f} s (one file, no per-person split) | ours "
           f"{n / pdf_s / one_doc:5.2f}×")
+    print(f"       CPU time: ours {pdf_cpu:6.1f} s (all processes) = {pdf_cpu / n * 1000:.2f} ms "
+          f"a certificate | WeasyPrint one document {1000 / one_doc_cpu:.2f} ms a page | "
+          f"ours {n / pdf_cpu / one_doc_cpu:4.2f}× less CPU")
+    for rows, seconds, mb, _cpu in scaled:
+        print(f"       ours at {rows} rows: {seconds:6.1f} s, peak {mb:4.0f} MB "
+              f"(at {n}: {mb and pdf_mb / mb:4.2f}× the memory for {n / rows:.0f}× the rows)")
+    median = statistics.median(pdf_sizes)
+    print(f"size   per-person PDF: min {pdf_sizes[0] / 1024:.1f} KB, median {median / 1024:.1f} KB, "
+          f"max {pdf_sizes[-1] / 1024:.1f} KB over {len(pdf_sizes)} files "
+          f"({sum(pdf_sizes) / 1e6:.0f} MB in all; merged {merged_mb:.1f} MB)")
+    print(f"       WeasyPrint one certificate per document: {call_bytes / 1024:.1f} KB | ours "
+          f"{call_bytes / median:4.1f}× smaller")
+    print(f"       ours holds: {inside}")
+    print(f"       WeasyPrint's holds: {call_inside}")
+    if cold_ours:
+        print(f"cold   one document ({cold_plan}, .docx + PDF): ours {_range(cold_ours)} | "
+              f"LibreOffice .docx → PDF {_range(cold_lo)} | LibreOffice / ours "
+              f"{statistics.median(cold_lo) / statistics.median(cold_ours):4.2f}×")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,8 @@ def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, P
 
 
 def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | None = None,
-               notes: list[str] | None = None, db: str | None = None) -> list[Path]:
+               notes: list[str] | None = None, db: str | None = None,
+               pdf_writer=None) -> list[Path]:
     """Build one plan; returns the files written. Copies (份号) each get their own file.
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
@@ -86,13 +87,15 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     if notes is not None:
         notes.extend(f"{Path(path).name}: {line}" for line in (told, title_finding(doc.title))
                      if line)
-    return write_document(doc, plan, stem, out_dir, formats, fonts, notes)
+    return write_document(doc, plan, stem, out_dir, formats, fonts, notes, pdf_writer)
 
 
 def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=FORMATS,
-                   fonts: FontBook | None = None, notes: list[str] | None = None) -> list[Path]:
+                   fonts: FontBook | None = None, notes: list[str] | None = None,
+                   pdf_writer=None) -> list[Path]:
     """Write a finished document in each format. All or nothing: if any file fails, none of
-    this document's files is left behind."""
+    this document's files is left behind. `pdf_writer` replaces writers.pdf.write_pdf (the
+    CLI's runs it in a process started early, writers/pdf_process.py)."""
     copies = [doc]
     if plan.copies:
         copies = [replace(doc, header=replace(doc.header, copy_number=f"{n:06d}"))
@@ -106,9 +109,10 @@ def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=
             if "docx" in formats:
                 names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
             if "pdf" in formats:
-                from pipeline.writers.pdf import write_pdf  # WeasyPrint loads only when needed
+                if pdf_writer is None:  # WeasyPrint loads only when needed
+                    from pipeline.writers.pdf import write_pdf as pdf_writer
 
-                result = write_pdf(copy, stage / f"{name}.pdf", fonts)
+                result = pdf_writer(copy, stage / f"{name}.pdf", fonts)
                 names.append(result.path.name)
                 if notes is not None:
                     notes.extend(f"{source}: {sub}" for sub in result.substitutions

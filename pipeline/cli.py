@@ -145,6 +145,17 @@ def _fontbook(args):
     return FontBook(parse_overrides(args.font))
 
 
+def _pdf_writer(formats):
+    """For `build` with PDF: the PDF writer in a child started now, which imports WeasyPrint
+    and reads the fonts while this process reads the plan (writers/pdf_process.py). The
+    child ends when its pipe closes: when the returned writer is dropped, or at exit."""
+    if "pdf" not in formats:
+        return None
+    from pipeline.writers.pdf_process import PdfProcess
+
+    return PdfProcess().write_pdf
+
+
 def _say(text: str, err: bool = False) -> None:
     """Print a line with user text in it: control characters are shown as \\u001b, never sent
     to the terminal (a raw ESC can rewrite the screen)."""
@@ -161,6 +172,7 @@ def _output_folder(path: Path) -> Path:
 
 def _build(args) -> int:
     """Every plan that can be built is built; the others are named, one line each."""
+    pdf_writer = _pdf_writer(FORMAT_CHOICES[args.format])
     from pipeline.build import build_plan, plan_files
 
     formats = FORMAT_CHOICES[args.format]
@@ -176,7 +188,8 @@ def _build(args) -> int:
     for plan in plans:
         notes: list[str] = []
         try:
-            for path in build_plan(plan, args.output, formats, fonts, notes, args.db):
+            for path in build_plan(plan, args.output, formats, fonts, notes, args.db,
+                                   pdf_writer):
                 _say(f"wrote {path}")
         except GongwenError as exc:
             failures += 1

@@ -122,18 +122,24 @@ def _bounds(font: TTFont, glyph: str):
     return pen.bounds
 
 
-@lru_cache(maxsize=None)
-def metrics(face: Face) -> Metrics:
-    font = _font(face)
-    upm = font["head"].unitsPerEm
+def line_extent(font: TTFont) -> tuple[int, int]:
+    """(ascent, descent) in font units, both positive, as HarfBuzz (hence Pango) takes them
+    to place a line."""
     os2, hhea = font["OS/2"], font["hhea"]
-    # HarfBuzz (hence Pango) takes the typo metrics when USE_TYPO_METRICS is set, else hhea
+    # HarfBuzz takes the typo metrics when USE_TYPO_METRICS is set, else hhea
     if os2.fsSelection & (1 << 7) and os2.sTypoAscender:
         ascent, descent = os2.sTypoAscender, os2.sTypoDescender
     else:
         ascent, descent = hhea.ascent, hhea.descent
     # HarfBuzz also forgives a descender stored with the wrong sign (FandolSong has one)
-    ascent, descent = abs(ascent), abs(descent)
+    return abs(ascent), abs(descent)
+
+
+@lru_cache(maxsize=None)
+def metrics(face: Face) -> Metrics:
+    font = _font(face)
+    upm = font["head"].unitsPerEm
+    ascent, descent = line_extent(font)
     cmap = _cmap(face)
     boxes = [_bounds(font, cmap[ord(c)]) for c in _INK_SAMPLE if ord(c) in cmap]
     boxes = [b for b in boxes if b]

@@ -271,6 +271,15 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
     render = [c for c in certs if c.key in rebuilt] if per_person else certs
     if not need_merged and not (per_person and render):
         return
+    from pipeline.certificates import composer
+
+    if design is not None and composer.composable(design, roles):  # pages composed directly
+        folder = out_dir / "pdf"
+        targets = {c.key: folder / f"{names[c.key]}.pdf" for c in render} if per_person else {}
+        digests.update(composer.write_pdfs(
+            certs, targets, merged if need_merged else None, plan, design, roles, seal_png,
+            workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
+        return
     with tempfile.TemporaryDirectory(prefix=f".staging.{os.getpid()}.", dir=out_dir) as tmp:
         tmp = Path(tmp)
         chunks = [render[i:i + pdf_out.CHUNK] for i in range(0, len(render), pdf_out.CHUNK)]

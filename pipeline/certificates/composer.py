@@ -1,0 +1,445 @@
+"""Certificates of the built-in designs as PDF, composed directly: each page is a few lines of
+glyphs at the positions the design's boxes give, over the static design drawn once per file
+as a form XObject.
+
+Why not WeasyPrint here: a certificate's variable text is three short boxes at fixed places,
+and laying them out with a full HTML engine cost ~7 ms a page, and its files embedded the
+whole of a font's subroutines and a second copy of a font for the static part (218 KB a
+certificate). Here a page is set with the same rules WeasyPrint applies to these boxes
+(CSS line-height 1.5 with half-leading from the font's ascent and descent, text-indent,
+left/centre alignment, the family list's per-character fallback) and the Chinese line
+breaking of writers/linebreak.py; each file gets one font program per face holding exactly
+its glyphs (certificates/cff.py), the seal image once and the static design once, and
+pdffile.py joins the objects. User HTML designs and the
+calibration page, where layout is real, stay with WeasyPrint (pdf_out.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import multiprocessing
+import os
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import standard as gb
+from pipeline.certificates.cff import GlyphSet, glyph_set
+from pipeline.certificates.design import STATIC, Box, Design
+from pipeline.certificates.pdffile import PdfFile
+from pipeline.certificates.plan import CertificatePlan
+from pipeline.certificates.records import Certificate
+from pipeline.errors import GongwenError
+from pipeline.writers.atomic import atomic_path, die_with_parent
+from pipeline.writers.linebreak import break_lines
+
+LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
+FRAME_INSET_MM = 10.0  # .frame: 10 mm from each edge
+FRAME_WIDTH_MM = 1.6  # .frame: a 1.6 mm double border (two lines and a gap, a third each)
+CHUNK = 250  # people per worker task
+FORM = "D"  # resource names: the static design, the seal, fonts F0, F1 …
+SEAL = "S"
+FONT_COMPRESSION = 1  # zlib level of font programs: 1 % larger than level 6, a third of the time
+
+
+def _pt(mm: float) -> float:
+    return gb.mm_to_pt(mm)
+
+
+def _num(v: float) -> str:
+    return f"{v:.3f}".rstrip("0").rstrip(".")
+
+
+def _rgb(color: str) -> str:
+    return " ".join(_num(int(color[i:i + 2], 16) / 255) for i in (0, 2, 4))
+
+
+@dataclass
+class Fonts:
+    """The faces of a run, in resource order, and which face sets each (role, character)."""
+    sets: list[GlyphSet]
+    chain: dict[str, list[int]]  # role → face indices, preferred first (the CSS family list)
+    primary: dict[str, int] = field(default_factory=dict)  # role → face whose metrics set lines
+
+    def face_of(self, role: str, char: str) -> int:
+        for i in self.chain[role]:
+            if char in self.sets[i].cids:
+                return i
+        return self.chain[role][0]  # a missing glyph shows as .notdef, as in WeasyPrint
+
+
+@dataclass
+class Page:
+    content: bytes  # the page's content stream, Flate-compressed
+    cids: dict[int, set[int]]  # face index → CIDs shown
+
+
+class Composer:
+    """Built once per run (in the main process), sent to every worker."""
+
+    def __init__(self, design: Design, plan: CertificatePlan, fonts: Fonts,
+                 seal_png: bytes | None):
+        self.design, self.plan, self.fonts = design, plan, fonts
+        self.width, self.height = (_pt(v) for v in design.page_mm)
+        static = design.part(static=True)
+        self.variable = design.part(static=False).boxes
+        texts = {"title": plan.title, "organ": plan.organ, "date": plan.date}
+        ops, self.static_cids = [], {}
+        if static.frame:
+            ops.append(self._frame())
+        for box in static.boxes:
+            ops.append(self._box(box, texts.get(box.name, ""), box.size, self.static_cids))
+        self.seal = None
+        if seal_png and static.seal_centre:
+            self.seal = _seal_image(seal_png)
+            d = plan.seal_size_mm
+            left, top = static.seal_centre[0] - d / 2, static.seal_centre[1] - d / 2
+            ops.append(f"q {_num(_pt(d))} 0 0 {_num(_pt(d))} {_num(_pt(left))} "
+                       f"{_num(self.height - _pt(top + d))} cm /{SEAL} Do Q")
+        ops = [o for o in ops if o]
+        self.form = zlib.compress("\n".join(ops).encode(), 9) if ops else None
+        self.media_box = f"[0 0 {_num(self.width)} {_num(self.height)}]".encode()
+        self.info = (b"<</Title%s/Author%s/Creator%s/Producer%s>>" % (
+            _text(plan.title), _text(plan.organ), _text("gongwen"), _text("gongwen")))
+
+    # --- layout -------------------------------------------------------------------------
+    def _frame(self) -> str:
+        """The red double frame: two rings, filled even-odd as WeasyPrint draws a double
+        border (outer line, gap, inner line, each a third of the width)."""
+        w, h, third = self.width, self.height, _pt(FRAME_WIDTH_MM) / 3
+        rects = []
+        for k in range(4):  # edges of the outer line, then of the inner one
+            inset = _pt(FRAME_INSET_MM) + k * third
+            rects.append(f"{_num(inset)} {_num(inset)} {_num(w - 2 * inset)} "
+                         f"{_num(h - 2 * inset)} re")
+        return f"{_rgb(gb.RED)} rg " + " ".join(rects) + " f*"
+
+    def _box(self, box: Box, text: str, size: float, cids: dict[int, set[int]]) -> str:
+        if not text:
+            return ""
+        fonts = self.fonts
+        faces = [fonts.face_of(box.role, c) for c in text]
+        width_of = {c: fonts.sets[f].width_em(c) if c in fonts.sets[f].cids else 1.0
+                    for c, f in zip(text, faces)}
+        line_h = size * LINE_HEIGHT
+        indent = box.indent_chars * size
+        room = _pt(box.w)
+        if box.min_size:  # white-space: nowrap — one line, shrunk to fit beforehand
+            width = sum(width_of[c] for c in text) * size
+            lines = [(text, width)]
+        else:
+            lines = [(line.text, line.width) for line in
+                     break_lines(text, room - indent, room, size, 0.0, width_of.get)]
+        metrics = fonts.sets[fonts.primary[box.role]]
+        baseline = (line_h - (metrics.ascent - metrics.descent) / 1000 * size) / 2 + \
+            metrics.ascent / 1000 * size
+        out = [f"BT {_rgb(box.color)} rg"]
+        pos = 0
+        for n, (line, width) in enumerate(lines):
+            x = _pt(box.x) + (indent if n == 0 else 0)
+            if box.align == "center":
+                x += (room - (indent if n == 0 else 0) - width) / 2
+            elif box.align == "right":
+                x += room - width
+            y = self.height - (_pt(box.y) + n * line_h + baseline)
+            out.append(f"1 0 0 1 {_num(x)} {_num(y)} Tm")
+            current = None
+            run: list[str] = []
+            for ch in line:
+                face = faces[pos]  # break_lines keeps every character, in order
+                pos += 1
+                glyphs = fonts.sets[face]
+                cid = glyphs.cids.get(ch, 0)
+                cids.setdefault(face, set()).add(cid)
+                if face != current:
+                    if run:
+                        out.append(f"<{''.join(run)}> Tj")
+                        run = []
+                    out.append(f"/F{face} {_num(size)} Tf")
+                    current = face
+                run.append(f"{cid:04x}")
+            if run:
+                out.append(f"<{''.join(run)}> Tj")
+        out.append("ET")
+        return "\n".join(out)
+
+    def page(self, cert: Certificate) -> Page:
+        cids: dict[int, set[int]] = {}
+        ops = [f"q /{FORM} Do Q"] if self.form else []
+        for box in self.variable:
+            ops.append(self._box(box, cert.texts.get(box.name, ""),
+                                 cert.sizes.get(box.name, box.size), cids))
+        return Page(zlib.compress("\n".join(o for o in ops if o).encode(), 6), cids)
+
+    # --- files --------------------------------------------------------------------------
+    def write(self, contents: list[bytes], cids: dict[int, set[int]], out) -> None:
+        """One PDF of pages with these content streams (a person's certificate, or the
+        merged file) showing `cids` of each face: one font program per face with exactly
+        those glyphs, the static design and the seal once."""
+        pdf = PdfFile()
+        catalog, tree, fonts_at = pdf.reserve(), pdf.reserve(), pdf.reserve()
+        used = _union([self.static_cids, cids])
+        fonts = [b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
+                 for face in sorted(used)]
+        pdf.set(fonts_at, b"<<" + b"".join(fonts) + b">>")
+        xobjects = b""
+        if self.form:
+            seal = b""
+            if self.seal:
+                width, height, base, space, alpha = self.seal
+                common = (b"/Type/XObject/Subtype/Image/Width %d/Height %d/Filter/FlateDecode"
+                          % (width, height))
+                mask = pdf.add_stream(common + b"/ColorSpace/DeviceGray/BitsPerComponent %d"
+                                      % SEAL_MASK_BITS, alpha)
+                image = pdf.add_stream(common + space + b"/SMask %d 0 R" % mask, base)
+                seal = b"/XObject<</%s %d 0 R>>" % (SEAL.encode(), image)
+            form = pdf.add_stream(b"/Type/XObject/Subtype/Form/BBox%s/Resources<</Font %d 0 R%s>>"
+                                  b"/Filter/FlateDecode" % (self.media_box, fonts_at, seal),
+                                  self.form)
+            xobjects = b"/XObject<</%s %d 0 R>>" % (FORM.encode(), form)
+        resources = pdf.add(b"<</Font %d 0 R%s>>" % (fonts_at, xobjects))
+        kids = []
+        for content in contents:
+            content = pdf.add_stream(b"/Filter/FlateDecode", content)
+            kids.append(pdf.add(b"<</Type/Page/Parent %d 0 R/MediaBox%s/Resources %d 0 R"
+                                b"/Contents %d 0 R>>" % (tree, self.media_box, resources,
+                                                         content)))
+        pdf.set(tree, b"<</Type/Pages/Count %d/Kids[%s]>>" % (
+            len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
+        pdf.set(catalog, b"<</Type/Catalog/Pages %d 0 R>>" % tree)
+        info = pdf.add(self.info)
+        pdf.write(out, catalog, info)
+
+    def _font(self, pdf: PdfFile, face: int, cids: set[int]) -> int:
+        """A Type 0 font of `cids` of a face: CIDFontType0 with its own CFF program."""
+        glyphs = self.fonts.sets[face]
+        name, program = glyphs.program(cids)
+        name = name.encode("ascii")
+        font_file = pdf.add_stream(b"/Subtype/CIDFontType0C/Filter/FlateDecode",
+                                   zlib.compress(program, FONT_COMPRESSION))
+        descriptor = pdf.add(
+            b"<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[%s]/ItalicAngle 0/Ascent %d"
+            b"/Descent %d/CapHeight %d/StemV 80/FontFile3 %d 0 R>>" % (
+                name, " ".join(map(str, glyphs.pdf_bbox)).encode(), glyphs.ascent,
+                glyphs.descent, glyphs.ascent, font_file))
+        shown = sorted(cids)
+        widths = b" ".join(b"%d[%d]" % (c, glyphs.widths[c]) for c in shown
+                           if glyphs.widths[c] != 1000)
+        cid_font = pdf.add(
+            b"<</Type/Font/Subtype/CIDFontType0/BaseFont/%s/CIDSystemInfo<</Registry(Adobe)"
+            b"/Ordering(Identity)/Supplement 0>>/FontDescriptor %d 0 R/DW 1000/W[%s]>>" % (
+                name, descriptor, widths))
+        to_unicode = pdf.add_stream(b"/Filter/FlateDecode", zlib.compress(_to_unicode(
+            {cid: glyphs.text_of[cid] for cid in shown if cid in glyphs.text_of}), 6))
+        return pdf.add(b"<</Type/Font/Subtype/Type0/BaseFont/%s/Encoding/Identity-H"
+                       b"/DescendantFonts[%d 0 R]/ToUnicode %d 0 R>>" % (
+                           name, cid_font, to_unicode))
+
+
+def _text(value: str) -> bytes:
+    """A PDF text string: UTF-16BE with its byte-order mark."""
+    return b"<feff" + value.encode("utf-16-be").hex().encode() + b">"
+
+
+SEAL_MASK_BITS = 4  # opacity levels of the seal's edge: 16 steps (at most 1/30 off) look
+# the same in print at the seal's ~360 dpi and take 9 KB instead of 12 KB of every file
+
+
+def _seal_image(png: bytes) -> tuple[int, int, bytes, bytes, bytes]:
+    """The seal as an image and its alpha as a soft mask, each compressed once a run. A
+    seal of one colour (prepare_seal makes it the standard's red) is a one-bit indexed image
+    of that colour: the soft mask carries the whole stamp."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        rgba = img.convert("RGBA")
+    rgb = rgba.convert("RGB")
+    colours = rgb.getcolors(1)
+    if colours:
+        (_, (r, g, b)), = colours
+        rows = (rgba.width + 7) // 8 * rgba.height
+        base = zlib.compress(bytes(rows), 9)
+        space = b"/ColorSpace[/Indexed/DeviceRGB 0<%02x%02x%02x>]/BitsPerComponent 1" % (
+            r, g, b)
+    else:
+        base = zlib.compress(rgb.tobytes(), 9)
+        space = b"/ColorSpace/DeviceRGB/BitsPerComponent 8"
+    levels = (1 << SEAL_MASK_BITS) - 1
+    alpha = rgba.getchannel("A").point(lambda v: (v * levels + 127) // 255).tobytes()
+    width, packed = rgba.width, bytearray()
+    for y in range(rgba.height):  # two 4-bit samples a byte, each row padded to a byte
+        row = alpha[y * width:(y + 1) * width] + b"\0"
+        packed += bytes(row[i] << 4 | row[i + 1] for i in range(0, width, 2))
+    return rgba.width, rgba.height, base, space, zlib.compress(bytes(packed), 9)
+
+
+def _to_unicode(mapping: dict[int, str]) -> bytes:
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    items = sorted(mapping.items())
+    for i in range(0, len(items), 100):
+        block = items[i:i + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        lines += [f"<{cid:04x}> <{text.encode('utf-16-be').hex()}>" for cid, text in block]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CIDFont defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+# --- a run ------------------------------------------------------------------------------
+
+def _families(css: str) -> list[str]:
+    return [f.strip().strip('"') for f in css.split(",") if f.strip()]
+
+
+def composable(design: Design, roles: dict[str, str]) -> bool:
+    """Whether every font the design's roles may use is CFF-flavoured (cff.py assembles CFF
+    programs); a run with a TrueType font (a Windows 楷体_GB2312, say) goes to WeasyPrint."""
+    from pipeline.fonts import _font, _match
+
+    families = {f for box in design.boxes for f in _families(roles[box.role])}
+    return all("CFF " in _font(_match(family)) for family in families)
+
+
+def _glyph_set_job(args) -> GlyphSet:
+    face, chars = args
+    return glyph_set(face, chars)
+
+
+def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
+            roles: dict[str, str], seal_png: bytes | None, workers: int = 1) -> Composer:
+    """The run's faces, each subset once to the characters the run sets in it, and the
+    composer holding them. The faces follow each role's family list (`roles`, as the HTML
+    path's CSS), so a character the role's font lacks is set in the next font that has it."""
+    from pipeline.fonts import _match, covers
+
+    chars: dict[str, set[str]] = {}
+    static = {"title": plan.title, "organ": plan.organ, "date": plan.date}
+    for box in design.boxes:
+        found = chars.setdefault(box.role, set())
+        if box.name in STATIC:
+            found.update(static.get(box.name, ""))
+        else:
+            for cert in certs:
+                found.update(cert.texts.get(box.name, ""))
+    faces, chain, per_face = [], {}, {}
+    for role, wanted in chars.items():
+        chain[role] = []
+        left = wanted - set("\n\r\t")  # spaces (also U+3000) have widths to set
+        for family in _families(roles[role]):
+            face = _match(family)
+            if face not in faces:
+                faces.append(face)
+            i = faces.index(face)
+            chain[role].append(i)
+            mine = {c for c in left if covers(face, c)}
+            if mine or len(chain[role]) == 1:
+                per_face.setdefault(i, set()).update(mine)
+            left -= mine
+    order = sorted(per_face)
+    jobs = [(faces[i], per_face[i]) for i in order]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_SPAWN,
+                                 initializer=die_with_parent) as pool:
+            sets = list(pool.map(_glyph_set_job, jobs))
+    else:
+        sets = [_glyph_set_job(j) for j in jobs]
+    index = {face_i: n for n, face_i in enumerate(order)}
+    fonts = Fonts(sets, {r: [index[i] for i in c if i in index] for r, c in chain.items()},
+                  {r: index[c[0]] for r, c in chain.items()})
+    return Composer(design, plan, fonts, seal_png)
+
+
+_COMPOSER: Composer | None = None
+# workers start fresh rather than forked: a forked worker inherits (and by touching,
+# copies) the main process's roster and fonts, which grew the run's memory with N
+_SPAWN = multiprocessing.get_context("spawn")
+_MODE = 0o644
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _init_worker(composer: Composer, worker: bool = True) -> None:
+    global _COMPOSER, _MODE
+    if worker:
+        die_with_parent()
+    _COMPOSER, _MODE = composer, _umask_mode()
+
+
+def _union(maps) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for found in maps:
+        for face, cids in found.items():
+            out.setdefault(face, set()).update(cids)
+    return out
+
+
+def _compose_chunk(items: list[tuple[Certificate, str | None]]
+                   ) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
+    """In a worker: each certificate's page; its own file where a target is given. Returns
+    {file: SHA-256}, the pages' content streams and the glyphs they show (for the merged
+    file: a few hundred bytes a page reach the main process)."""
+    digests, contents, shown = {}, [], {}
+    for cert, target in items:
+        page = _COMPOSER.page(cert)
+        contents.append(page.content)
+        for face, cids in page.cids.items():
+            shown.setdefault(face, set()).update(cids)
+        if target:
+            buffer = io.BytesIO()
+            _COMPOSER.write([page.content], page.cids, buffer)
+            data = buffer.getvalue()
+            with atomic_path(Path(target)) as tmp:
+                tmp.write_bytes(data)
+                os.chmod(tmp, _MODE)  # as any file the user writes, not mkstemp's 0600
+            digests[target] = hashlib.sha256(data).hexdigest()
+    return digests, contents, shown
+
+
+def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path | None,
+               plan: CertificatePlan, design: Design, roles: dict[str, str],
+               seal_png: bytes | None, workers: int | None = None, progress=None
+               ) -> dict[str, str]:
+    """Per-person files for the certificates `targets` names (key → path), and the merged
+    file of every certificate in order when `merged` is given. Returns {file: SHA-256}."""
+    workers = workers or os.cpu_count() or 1
+    todo = certs if merged else [c for c in certs if c.key in targets]
+    if not todo:
+        return {}
+    composer = prepare(todo, plan, design, roles, seal_png, workers)
+    items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    digests: dict[str, str] = {}
+    contents: list[bytes] = []
+    shown: dict[int, set[int]] = {}
+
+    def collect(results):
+        for i, (found, chunk_contents, chunk_cids) in enumerate(results, start=1):
+            digests.update(found)
+            if merged:
+                contents.extend(chunk_contents)
+                shown.update(_union([shown, chunk_cids]))
+            if progress:
+                progress(i, len(chunks))
+
+    if workers <= 1 or len(chunks) == 1:
+        _init_worker(composer, worker=False)
+        collect(map(_compose_chunk, chunks))
+    else:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                 initargs=(composer,), mp_context=_SPAWN) as pool:
+            collect(pool.map(_compose_chunk, chunks))
+    if merged:
+        if len(contents) != len(certs):
+            raise GongwenError("internal: merged file would miss certificates")
+        with atomic_path(merged) as part, open(part, "wb") as out:
+            composer.write(contents, shown, out)
+        os.chmod(merged, _umask_mode())
+    return digests

@@ -1,0 +1,69 @@
+"""The PDF writer in a process of its own, started as the command starts.
+
+A cold `gongwen build` spends most of its time before the first page: importing WeasyPrint
+(Pango through cffi, ~0.7 s) and reading the fonts' tables for line setting, then reading the
+plan, numbering it and writing the .docx. The first two need nothing from the plan, so a
+child process does them while the parent reads the plan and writes the .docx on the other
+core; the parent then hands the finished document over and the child renders it. A child
+that fails sends its exception back; one that dies is reported as such.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from pathlib import Path
+
+from pipeline.errors import GongwenError
+
+
+def _serve(conn) -> None:
+    from pipeline.writers.atomic import die_with_parent
+
+    die_with_parent()
+    from pipeline import standard as gb
+    from pipeline.fonts import FontBook, FontError
+    from pipeline.writers.pdf import font_config, write_pdf
+
+    font_config()
+    try:  # the standard roles' faces: their tables are cached for whichever book asks
+        book = FontBook()
+        for role in gb.FONT_ROLES:
+            book.metrics(role)
+    except FontError:
+        pass  # reported by the render that needs the role
+    while True:
+        try:
+            doc, path, fonts = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = write_pdf(doc, Path(path), fonts)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            try:
+                conn.send(("error", pickle.dumps(exc)))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                conn.send(("error", pickle.dumps(GongwenError(str(exc)))))
+            continue
+        conn.send(("ok", result))
+
+
+class PdfProcess:
+    """write_pdf(doc, path, fonts) in the child started by the constructor. The child ends
+    when this object is dropped (its pipe closes) or with this process (a daemon)."""
+
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child,), daemon=True)
+        self._process.start()
+        child.close()
+
+    def write_pdf(self, doc, path: Path, fonts=None):
+        try:
+            self._conn.send((doc, str(path), fonts))
+            status, payload = self._conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            raise GongwenError("the PDF writer process ended unexpectedly") from None
+        if status == "error":
+            raise pickle.loads(payload)
+        return payload
