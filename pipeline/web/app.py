@@ -83,14 +83,11 @@ def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    def run(fn, *args, long=False):
-        return state["pools"].quick.submit(fn, *args).result()
-
-    def page(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
+    def page(request: Request, name: str, code: int = 200, **ctx) -> HTMLResponse:
         ctx.update(request=request, user=getattr(request.state, "user", ""),
                    csrf=auth.csrf_token(request.session), login=settings.needs_login and
                    bool(settings.users))
-        return templates.TemplateResponse(request, name, ctx, status_code=status)
+        return templates.TemplateResponse(request, name, ctx, status_code=code)
 
     # --- who is asking ----------------------------------------------------------------------
     @app.middleware("http")
@@ -182,8 +179,8 @@ def create_app(settings: Settings) -> FastAPI:
         return page(request, "job.html", job=job_id, meta=meta, status=status)
 
     # --- new document, preview, build, plans -------------------------------------------------
-    def document_page(request, form, status=200, **ctx):
-        return page(request, "document.html", status, form=form, kinds=forms.KINDS,
+    def document_page(request, form, code=200, **ctx):
+        return page(request, "document.html", code, form=form, kinds=forms.KINDS,
                     seals=forms.seal_library(settings.seals), **ctx)
 
     @app.get("/document", response_class=HTMLResponse)
@@ -443,6 +440,9 @@ def create_app(settings: Settings) -> FastAPI:
         write_json(folder / "options.json", options)
         result = await _in_pool(state, tasks.certificates_check, str(folder), plan_file.name,
                                 path.name, options["sheet"], chosen)
+        for key in ("report", "summary", "error"):  # the report names the file as the clerk does
+            if result.get(key):
+                result[key] = result[key].replace(path.name, shown)
         write_json(folder / "check.json", result)
         return page(request, "certificates.html", plans=_cert_plans(), job=job_id,
                     result=result, options=options)
