@@ -1,0 +1,90 @@
+"""The workbench's parts that need no server: job folders and their clean-up, the form ↔ plan
+mapping (through the real plan reader), the settings' refusal of an open address."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from pipeline.readers.plan import read_plan
+from pipeline.web import forms
+from pipeline.web.config import ServeError, Settings, is_local
+from pipeline.web.jobs import STATUS, JobNotFound, Jobs, write_json
+from pipeline.writers.plan_yaml import dump_plan
+from webserver import ROOT
+
+SEALS = ROOT / "inputs" / "seals"
+
+
+def test_old_job_folders_are_swept_running_ones_kept(tmp_path):
+    jobs = Jobs(tmp_path, max_age_s=3600)
+    old, old_dir = jobs.new("preview", "zhang")
+    busy, busy_dir = jobs.new("certificates", "zhang")
+    fresh, fresh_dir = jobs.new("preview", "zhang")
+    for folder in (old_dir, busy_dir):  # started two hours ago
+        meta = json.loads((folder / "job.json").read_text())
+        write_json(folder / "job.json", {**meta, "created": time.time() - 7200})
+    write_json(busy_dir / STATUS, {"state": "running"})
+    assert jobs.sweep() == 1
+    assert not old_dir.exists() and busy_dir.exists() and fresh_dir.exists()
+
+
+def test_job_files_only_by_plain_name_and_owner(tmp_path):
+    jobs = Jobs(tmp_path / "jobs", max_age_s=60)
+    job, folder = jobs.new("preview", "zhang")
+    (folder / "公文.pdf").write_bytes(b"%PDF")
+    (tmp_path / "secret.txt").write_text("x")
+    assert jobs.file(job, "公文.pdf", "zhang") == folder / "公文.pdf"
+    for name in ("../secret.txt", "../../secret.txt", "/etc/passwd", "job.json", ".x", "..",
+                 "a/b.pdf", "公文.pdf\x00.png", ""):
+        with pytest.raises(JobNotFound):
+            jobs.file(job, name, "zhang")
+    with pytest.raises(JobNotFound):
+        jobs.file(job, "公文.pdf", "li")  # someone else's job
+    with pytest.raises(JobNotFound):
+        jobs.folder("../jobs", "zhang")
+
+
+def test_form_to_plan_reads_as_a_plan(tmp_path):
+    form = {**forms.blank_form(), "kind": "通知", "organ": "青山镇人民政府\n青山镇党委",
+            "number_mode": "auto", "number_code": "青政发", "title": "关于开展植树活动的通知",
+            "to": "各村：", "body": "为改善环境。\r\n# 活动时间\r\n3月12日。", "date": "2026-03-10",
+            "seal": "qingshan-government.png",
+            "sign_organ": "青山镇人民政府", "attachments": "植树安排表\n分工表",
+            "cc": "县林业局\n县农业局", "printer": "青山镇党政办", "print_date": "2026-03-10"}
+    plan = forms.form_to_plan(form, SEALS)
+    assert plan["organ"] == ["青山镇人民政府", "青山镇党委"]
+    assert plan["attachments"] == [{"title": "植树安排表"}, {"title": "分工表"}]
+    assert plan["signature"]["seal"] == str(SEALS.resolve() / "qingshan-government.png")
+    path = tmp_path / "p.yaml"
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    read, _src = read_plan(path)  # the plan reader's own validation
+    assert read.number == "auto" and read.number_code == "青政发"
+    assert read.body == "为改善环境。\n# 活动时间\n3月12日。"  # CR LF from the browser gone
+    assert read.closing.cc == ["县林业局", "县农业局"]
+    back = forms.plan_to_form(plan, SEALS)
+    for key in ("kind", "organ", "title", "to", "number_code", "seal", "attachments", "cc"):
+        assert back[key] == form[key], key
+    assert back["body"] == "为改善环境。\n# 活动时间\n3月12日。"
+
+
+def test_seal_outside_the_library_is_refused():
+    form = {**forms.blank_form(), "organ": "x", "title": "t", "body": "b", "date": "2026-01-01",
+            "seal": "../../etc/passwd"}
+    with pytest.raises(ValueError, match="印章库"):
+        forms.form_to_plan(form, SEALS)
+    plan = {"organ": "x", "title": "t", "body": "b",
+            "signature": {"date": "2026-01-01", "seal": "/etc/passwd"}}
+    assert forms.plan_to_form(plan, SEALS)["seal"] == ""
+
+
+def test_open_address_needs_users(tmp_path):
+    assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost")
+    assert not is_local("0.0.0.0") and not is_local("192.168.1.10")
+    with pytest.raises(ServeError, match="--users"):
+        Settings(host="0.0.0.0", data=tmp_path).validate()
+    users = tmp_path / "users.txt"
+    users.write_text("")
+    assert Settings(host="0.0.0.0", data=tmp_path, users=users).validate().needs_login
+    assert Settings(host="0.0.0.0", data=tmp_path, proxy_header="X-Remote-User").validate()
