@@ -59,8 +59,9 @@ def _write_manifest(path: Path, done: list[BatchRow]) -> None:
 def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMATS,
               fonts: FontBook | None = None, db: str | None = None,
               key_column: str | None = None, sheet=None, notes: list[str] | None = None,
-              progress=None) -> tuple[Path, list[BatchRow], int]:
-    """Build one circular per row. Returns (manifest path, rows, how many were built now)."""
+              progress=None, by: str | None = None) -> tuple[Path, list[BatchRow], int]:
+    """Build one circular per row. Returns (manifest path, rows, how many were built now).
+    `by` is who the register records for the numbers (default: the login name)."""
     plan_path, out_dir = Path(plan_path), Path(out_dir)
     rows = read_rows(rows_path, sheet)
     columns = list(rows[0][1])
@@ -93,7 +94,7 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
         doc, plan = document_from_plan(plan_path, values)
         doc.key = f"{doc.key}#{row_key}"
         stem = f"{plan_path.stem}-{safe_file_part(row_key)}"
-        number_document(doc, db, str(out_dir / stem))
+        number_document(doc, db, str(out_dir / stem), by)
         old = previous.get(row_key)
         files = [f"{stem}.{ext}" for ext in formats]
         if (old and old["指纹"] == fingerprint and old["发文字号"] == doc.header.number

@@ -287,3 +287,29 @@ def test_check_docx_points_at_the_page(server, page, tmp_path):
     mm = 25.4 / 72
     assert y0 <= rect.y0 * mm and rect.y1 * mm <= y1 and x0 <= rect.x0 * mm < x1  # covers it
     assert 37 - 2 <= y0 <= 297 - 35  # inside the printed core of an A4 page (mm)
+
+
+def test_batch_of_circulars_from_a_saved_plan(server, page):
+    plan = (ROOT / "inputs" / "batch" / "village-notice.yaml").read_text(encoding="utf-8")
+    (server.data / "plans" / "防火任务.yaml").write_text(
+        plan.replace("number_code: 青政发", "number_code: 青政批"), encoding="utf-8")
+    villages = ROOT / "inputs" / "batch" / "villages.csv"
+    names = [line.split(",")[0] for line in villages.read_text(encoding="utf-8").splitlines()[1:]]
+    page.goto(server.url + "/batch")
+    page.select_option("select[name=plan]", "防火任务")
+    page.set_input_files("input[name=rows]", villages)
+    page.click("#batch-button")
+    page.wait_for_selector("#job[data-state=done]", state="attached")
+    page.shot("batch-done")
+    assert page.locator("#bar").get_attribute("value") == "100"
+    with zipfile.ZipFile(io.BytesIO(_download(page, "#files a[href$='.zip']"))) as z:
+        files = sorted(n for n in z.namelist() if n != "manifest.csv")
+        assert len(files) == 2 * len(names)  # a .docx and a PDF per row
+        first = next(n for n in files if n.endswith(f"{names[0]}.pdf"))
+        text = pymupdf.open(stream=z.read(first), filetype="pdf")[0].get_text().replace("\n", "")
+    assert f"关于下达{names[0]}2026年秋冬季森林防火任务的通知" in text
+    assert "青政批〔2026〕1号" in text
+    with Register(server.db) as register:
+        entries = register.entries("青政批")
+    assert [e.number for e in entries] == [f"青政批〔2026〕{i}号" for i in range(1, len(names) + 1)]
+    assert {e.issued_by for e in entries} == {"文书甲"}

@@ -462,6 +462,32 @@ def create_app(settings: Settings) -> FastAPI:
                                   _user(request), settings.cert_workers)
         return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
+    # --- batches: one numbered circular per row, from a saved plan ---------------------------
+    def _saved_plans() -> list[str]:
+        return sorted(p.stem for p in plans_dir.glob("*.yaml"))
+
+    @app.get("/batch", response_class=HTMLResponse)
+    def batch_form(request: Request):
+        return page(request, "batch.html", plans=_saved_plans())
+
+    @app.post("/batch", dependencies=[Depends(csrf)])
+    async def batch_post(request: Request, plan: str = Form(""), key_column: str = Form(""),
+                         sheet: str = Form(""), rows: UploadFile | None = File(None)):
+        if plan not in _saved_plans():
+            raise HTTPException(400, "请选择已保存的方案。")
+        job_id, folder = jobs.new("batch", _user(request), plan=plan)
+        try:
+            if rows is None or not rows.filename:
+                raise UploadRefused("请选择行数据文件（.xlsx 或 .csv）。")
+            path, _shown = _saved_upload(rows, ROSTER_TYPES, folder, "rows")
+        except UploadRefused as exc:
+            return page(request, "batch.html", 400, plans=_saved_plans(), error=str(exc))
+        shutil.copy(plans_dir / f"{plan}.yaml", folder / f"{plan}.yaml")
+        state["pools"].start_long(folder, tasks.batch_generate, f"{plan}.yaml", path.name,
+                                  key_column.strip(), sheet.strip(), settings.db,
+                                  _user(request))
+        return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
     app.add_middleware(SessionMiddleware, secret_key=settings.session_key(),
                        session_cookie="gongwen_session", same_site="strict",
                        https_only=False, max_age=12 * 3600)

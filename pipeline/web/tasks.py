@@ -206,3 +206,42 @@ def certificates_generate(folder: str, plan: str, roster: str, sheet: str | None
         "state": "done", "percent": 100, "stage": "done", "files": files,
         "message": f"{len(outcome.certificates)} 份证书：新生成 {outcome.built}，未变 "
                    f"{outcome.unchanged}，跳过 {len({i.row for i in outcome.skipped})} 行"})
+
+
+def batch_generate(folder: str, plan: str, rows: str, key_column: str | None, sheet: str | None,
+                   db: str | None, by: str) -> None:
+    """One numbered circular per row (batch.py), progress in the status file; the files and
+    the manifest packed in one zip to download."""
+    import shutil
+    import zipfile
+
+    from pipeline.batch import run_batch
+    from pipeline.web.jobs import STATUS, write_json
+
+    folder = Path(folder)
+    out = folder / "out"
+
+    def progress(done: int, total: int) -> None:
+        write_json(folder / STATUS, {"state": "running", "stage": "docx/pdf", "done": done,
+                                     "total": total, "percent": min(99, done * 100 // total)})
+
+    try:
+        manifest, rows_done, built = run_batch(folder / plan, folder / rows, out,
+                                               fonts=FONTS, db=db, key_column=key_column or None,
+                                               sheet=sheet or None, progress=progress, by=by)
+    except GongwenError as exc:
+        write_json(folder / STATUS, {"state": "failed", "percent": 0, "message": str(exc)
+                                     .replace(str(folder) + "/", "")})
+        return
+    shutil.copy(manifest, folder / "manifest.csv")
+    with zipfile.ZipFile(folder / "circulars.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for row in rows_done:
+            for name in row.files:
+                z.write(out / name, name)
+        z.write(manifest, "manifest.csv")
+    write_json(folder / STATUS, {
+        "state": "done", "percent": 100, "stage": "done", "files": ["circulars.zip",
+                                                                    "manifest.csv"],
+        "message": f"{len(rows_done)} 份：新生成 {built}，未变 {len(rows_done) - built}；编号 "
+                   + "、".join(r.number for r in rows_done[:3] if r.number)
+                   + ("…" if len(rows_done) > 3 else "")})

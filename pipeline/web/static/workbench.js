@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const csrf = document.body.dataset.csrf;
+  const STAGES = {queued: "排队中", docx: "生成 Word", pdf: "生成 PDF", "docx/pdf": "生成中",
+                  done: "完成"};
 
   // live preview: the form posted in the background one second after the last change
   const form = document.getElementById("doc");
@@ -47,7 +49,7 @@
       fetch(job.dataset.statusUrl).then(function (r) { return r.json(); }).then(function (s) {
         bar.value = s.percent || 0;
         percent.textContent = (s.percent || 0) + " %";
-        stage.textContent = s.stage || "";
+        stage.textContent = STAGES[s.stage] || s.stage || "";
         message.textContent = s.message || "";
         if (s.state === "done") {
           files.textContent = "";
