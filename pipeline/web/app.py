@@ -497,10 +497,18 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-async def _in_pool(state, fn, *args):
+async def _in_pool(state, fn, *args) -> dict:
+    """A task's answer; a failure that is not the user's (a bug, a dead worker) is logged with
+    its traceback and shown as one line, so a page never breaks."""
     import asyncio
+    import logging
 
-    return await asyncio.wrap_future(state["pools"].quick.submit(fn, *args))
+    try:
+        return await asyncio.wrap_future(state["pools"].quick.submit(fn, *args))
+    except Exception as exc:  # noqa: BLE001 — anything a worker raised or died of
+        logging.getLogger("gongwen.web").exception("%s failed", fn.__name__)
+        return {"error": f"处理失败：程序出错（{type(exc).__name__}: {exc}），已记入服务器日志；"
+                         "请把这份内容交给管理员。"}
 
 
 def _escape(text) -> str:

@@ -52,7 +52,8 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
     for key in ("secrecy", "urgency"):
         if f[key]:
             plan[key] = f[key]
-    plan["organ"] = _one_or_many(_lines(f["organ"])) if _lines(f["organ"]) else ""
+    if _lines(f["organ"]):  # left out when empty: the plan reader then says it is missing
+        plan["organ"] = _one_or_many(_lines(f["organ"]))
     if f["mark_suffix"] != "文件":
         plan["mark_suffix"] = f["mark_suffix"]
     if f["number_mode"] == "auto":
