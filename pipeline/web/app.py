@@ -398,6 +398,25 @@ def create_app(settings: Settings) -> FastAPI:
             return _back(error=str(exc))
         return _back(message=f"{entry.number} 已作废：{entry.void_reason}")
 
+    @app.post("/register/import", dependencies=[Depends(csrf)])
+    def register_import(request: Request, book: UploadFile | None = File(None)):
+        """Continue from an existing 发文登记簿: all rows or none (registerbook.import_book)."""
+        from pipeline import registerbook
+        from pipeline.registry import Register
+
+        job_id, folder = jobs.new("register", _user(request))
+        try:
+            if book is None or not book.filename:
+                raise UploadRefused("请选择登记簿文件（.xlsx 或 .csv）。")
+            path, shown = _saved_upload(book, ROSTER_TYPES, folder, "book")
+            with Register(settings.db) as register:
+                entries = registerbook.import_book(register, path, by=_user(request))
+        except UploadRefused as exc:
+            return _back(error=str(exc))
+        except GongwenError as exc:
+            return _back(error=str(exc).replace(str(path), shown))
+        return _back(message=f"从 {shown} 导入 {len(entries)} 个文号")
+
     @app.get("/register/export.{fmt}")
     def register_export(request: Request, fmt: str, code: str = "", year: str = "",
                         status: str = "", q: str = ""):
@@ -461,6 +480,24 @@ def create_app(settings: Settings) -> FastAPI:
                                   tuple(options["formats"]), bool(skip_invalid), settings.db,
                                   _user(request), settings.cert_workers)
         return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+    @app.post("/certificates/calibrate", dependencies=[Depends(csrf)])
+    async def certificates_calibrate(request: Request, plan: str = Form("")):
+        if plan not in _cert_plans():
+            raise HTTPException(400, "请选择证书方案。")
+        job_id, folder = jobs.new("calibration", _user(request), plan=plan)
+        plan_file = _certificate_plan_copy(Path(settings.certificate_plans) / plan, folder,
+                                           "overprint")
+        result = await _in_pool(state, tasks.calibration, str(folder), plan_file.name)
+        if result.get("error"):
+            return page(request, "certificates.html", 400, plans=_cert_plans(),
+                        error=result["error"])
+        return RedirectResponse(f"/jobs/{job_id}/files/{result['file']}", status_code=303)
+
+    @app.get("/fonts", response_class=HTMLResponse)
+    async def fonts_page(request: Request):
+        result = await _in_pool(state, tasks.fonts_report)
+        return page(request, "fonts.html", result=result)
 
     # --- batches: one numbered circular per row, from a saved plan ---------------------------
     def _saved_plans() -> list[str]:

@@ -151,6 +151,26 @@ def check(folder: str, name: str) -> dict:
             "sizes": sizes}
 
 
+def fonts_report() -> dict:
+    """`gongwen fonts`: which installed font serves each role."""
+    from pipeline.fontreport import font_report
+
+    text, ok = font_report(FONTS)
+    return {"report": text, "ok": ok}
+
+
+def calibration(folder: str, plan: str) -> dict:
+    """套打: the calibration page of a certificate plan (every box outlined) to print."""
+    from pipeline.certificates.run import calibration_page
+
+    folder = Path(folder)
+    try:
+        path = calibration_page(folder / plan, folder / "calibration.pdf", FONTS)
+    except GongwenError as exc:
+        return {"error": exc.message}
+    return {"file": path.name}
+
+
 def certificates_check(folder: str, plan: str, roster: str, sheet: str | None,
                        formats: tuple[str, ...]) -> dict:
     """The roster validated as the run would validate it; nothing is written."""
