@@ -59,7 +59,7 @@ def browser():
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
-    pg.set_default_timeout(120_000)
+    pg.set_default_timeout(300_000)  # a guard against a hang, not a speed test
     shots = ARTIFACTS / request.node.name
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
@@ -313,3 +313,24 @@ def test_batch_of_circulars_from_a_saved_plan(server, page):
         entries = register.entries("青政批")
     assert [e.number for e in entries] == [f"青政批〔2026〕{i}号" for i in range(1, len(names) + 1)]
     assert {e.issued_by for e in entries} == {"文书甲"}
+
+
+def test_upload_word_draft(server, page, tmp_path):
+    import docx
+
+    document = docx.Document()
+    for line in DRAFT.splitlines():  # a clerk's Word file: plain paragraphs, typed numbers
+        document.add_paragraph(line)
+    path = tmp_path / "春耕通知（草稿）.docx"
+    document.save(str(path))
+    page.goto(server.url + "/import")
+    page.set_input_files("input[name=file]", path)
+    page.click("#import-button")
+    assert page.locator("h1").inner_text() == "导入草稿：春耕通知（草稿）.docx"
+    changes = page.locator("#changes").inner_text()
+    assert "第 2 行" in changes and "已略去" in changes  # paragraph 2: the website line
+    assert page.input_value("input[name=title]") == TITLE
+    assert "# 加强组织领导" in page.input_value("textarea[name=body]")
+    page.locator("#pages img").first.wait_for()
+    page.shot("word-draft-previewed")
+    assert page.locator("#pages img").count() >= 1

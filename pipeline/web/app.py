@@ -31,6 +31,7 @@ DRAFT_TYPES = {".txt": None, ".md": None, ".docx": b"PK\x03\x04", ".doc": b"\xd0
                ".wps": b"\xd0\xcf\x11\xe0"}
 CHECK_TYPES = {".docx": b"PK\x03\x04", ".pdf": b"%PDF"}
 ROSTER_TYPES = {".xlsx": b"PK\x03\x04", ".csv": None}
+SHOWN_ENTRIES = 1000  # register rows on one page
 
 
 class UploadRefused(Exception):
@@ -361,7 +362,9 @@ def create_app(settings: Settings) -> FastAPI:
             entries, events, error = [], [], str(exc)
         from pipeline import registerbook
 
-        return page(request, "register.html", entries=entries, labels=registerbook.STATUS_LABEL,
+        shown = entries[-SHOWN_ENTRIES:]  # the last in register order; the export has all
+        return page(request, "register.html", entries=shown, total=len(entries),
+                    labels=registerbook.STATUS_LABEL,
                     events=sorted(events, key=lambda e: e[3], reverse=True)[:100],
                     f={"code": code, "year": year, "status": status, "q": q},
                     message=message, error=error, this_year=dt.date.today().year)

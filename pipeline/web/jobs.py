@@ -100,15 +100,18 @@ class Pools:
     one long job at a time (certificates), which spreads itself over the cores."""
 
     def __init__(self, workers: int, fonts: dict[str, str]):
+        self.workers = workers
         ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self.quick = ProcessPoolExecutor(workers, mp_context=ctx, initializer=tasks.init_worker,
                                          initargs=(fonts,))
         self.long = ProcessPoolExecutor(1, mp_context=ctx, initializer=tasks.init_worker,
-                                        initargs=(fonts, False))
+                                        initargs=(fonts,))
 
     def warm(self) -> None:
         """Start the quick workers (fonts loaded) before the first clerk waits for them."""
-        for f in [self.quick.submit(tasks.ping) for _ in range(self.quick._max_workers)]:
+        waiting = [self.quick.submit(tasks.ping) for _ in range(self.workers)]
+        waiting.append(self.long.submit(tasks.ping))
+        for f in waiting:
             f.result()
 
     def start_long(self, folder: Path, fn, *args) -> Future:
