@@ -156,6 +156,8 @@ def _serve_parser(sub) -> None:
     serve.add_argument("--workers", type=int, default=2,
                        help="processes for previews, imports and checks (default 2)")
     serve.add_argument("--cert-workers", type=int, help="processes a certificate job uses")
+    serve.add_argument("--https", action="store_true", help="clerks reach it over HTTPS (a TLS "
+                       "proxy in front): send the session cookie over HTTPS only")
     _font_option(serve)
     _db_option(serve)
 
@@ -378,7 +380,7 @@ def _serve(args) -> int:
                         proxy_from=tuple(a.strip() for a in args.proxy_from.split(",")),
                         max_upload_mb=args.max_upload_mb, job_hours=args.job_hours,
                         workers=args.workers, cert_workers=args.cert_workers,
-                        fonts=parse_overrides(args.font))
+                        fonts=parse_overrides(args.font), https=args.https)
     if args.seals:
         settings.seals = args.seals.resolve()
     if args.certificate_plans:

@@ -22,7 +22,7 @@ def office(tmp_path_factory):
     """A server on every address, as an office would run it, with a users file."""
     tmp = tmp_path_factory.mktemp("office")
     users = tmp / "users.txt"
-    for name in ("zhang", "li"):
+    for name in ("zhang", "li", "wu"):
         subprocess.run([sys.executable, "-m", "pipeline", "serve", "--users", str(users),
                         "--add-user", name], input=PASSWORD + "\n", text=True, check=True,
                        cwd=ROOT, capture_output=True)
@@ -160,3 +160,26 @@ def test_proxy_header_login(tmp_path):
             assert register.entries("青办")[0].issued_by == "wang"
     finally:
         srv.stop()
+
+
+def test_repeated_wrong_passwords_lock_the_name(office):
+    s = requests.Session()
+    token = csrf_of(s.get(office.url + "/login").text)
+    codes = [s.post(office.url + "/login", data={"name": "wu", "password": f"guess-{i}",
+                                                 "csrf_token": token}).status_code
+             for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    r = s.post(office.url + "/login", data={"name": "wu", "password": PASSWORD,
+                                            "csrf_token": token})
+    assert r.status_code == 429  # even the right password, until the window has passed
+    _login(office, "zhang")  # other names are not affected
+
+
+def test_pages_carry_security_headers(office):
+    r = requests.get(office.url + "/login")
+    assert "script-src" not in r.headers["content-security-policy"]  # default-src 'self' rules
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie

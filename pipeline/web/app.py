@@ -68,6 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     jobs = Jobs(settings.data / "jobs", settings.job_hours * 3600)
     plans_dir = settings.data / "plans"
     state: dict = {}
+    throttle = auth.Throttle()
 
     @asynccontextmanager
     async def lifespan(app):
@@ -136,11 +137,15 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.post("/login", dependencies=[Depends(csrf)])
     def login(request: Request, name: str = Form(""), password: str = Form("")):
+        if throttle.blocked(name):
+            return page(request, "login.html", 429, error="登录失败次数过多，请 10 分钟后再试。")
         if settings.users and auth.check_login(settings.users, name, password):
+            throttle.clear(name)
             request.session.clear()
             request.session["user"] = name
             auth.csrf_token(request.session)
             return RedirectResponse("/", status_code=303)
+        throttle.failed(name)
         return page(request, "login.html", 401, error="用户名或密码不对。")
 
     @app.post("/logout", dependencies=[Depends(csrf)])
@@ -207,8 +212,10 @@ def create_app(settings: Settings) -> FastAPI:
             return str(exc)
         from pipeline.writers.plan_yaml import dump_plan
 
+        from pipeline.writers.atomic import safe_file_part
+
         job_id, folder = jobs.new("document", _user(request))
-        name = "公文.yaml"
+        name = f"{safe_file_part(plan.get('title') or '公文')[:50]}.yaml"  # the files' name
         (folder / name).write_text(dump_plan(plan), encoding="utf-8")
         return job_id, folder, name
 
@@ -530,7 +537,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(SessionMiddleware, secret_key=settings.session_key(),
                        session_cookie="gongwen_session", same_site="strict",
-                       https_only=False, max_age=12 * 3600)
+                       https_only=settings.https, max_age=12 * 3600)
     app.add_middleware(Guard, limit=settings.max_upload)
     app.state.settings = settings
     app.state.jobs = jobs

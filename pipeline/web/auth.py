@@ -10,6 +10,8 @@ import hmac
 import os
 import re
 import secrets
+import threading
+import time
 from pathlib import Path
 
 from pipeline.web.config import ServeError
@@ -83,3 +85,34 @@ def csrf_token(session: dict) -> str:
 def csrf_ok(session: dict, token: str | None) -> bool:
     expected = session.get("csrf")
     return bool(expected and token) and hmac.compare_digest(str(expected), str(token))
+
+
+class Throttle:
+    """Logins for a name refused for a while after repeated failures: scrypt makes one guess
+    slow, this makes many impossible."""
+
+    def __init__(self, failures: int = 5, window_s: float = 600.0):
+        self.failures, self.window_s = failures, window_s
+        self._seen: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str) -> list[float]:
+        now = time.monotonic()
+        times = [t for t in self._seen.get(name, []) if now - t < self.window_s]
+        self._seen[name] = times
+        return times
+
+    def blocked(self, name: str) -> bool:
+        with self._lock:
+            return len(self._recent(name)) >= self.failures
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            self._recent(name).append(time.monotonic())
+            if len(self._seen) > 10_000:  # bounded: forget the oldest names
+                for old in list(self._seen)[:5_000]:
+                    del self._seen[old]
+
+    def clear(self, name: str) -> None:
+        with self._lock:
+            self._seen.pop(name, None)

@@ -40,6 +40,7 @@ class Settings:
     workers: int = 2  # processes for previews, imports and checks
     cert_workers: int | None = None  # processes one certificate job uses (default: cores)
     fonts: dict[str, str] = field(default_factory=dict)  # role → family overrides
+    https: bool = False  # behind a TLS proxy: the session cookie is sent over HTTPS only
 
     @property
     def needs_login(self) -> bool:

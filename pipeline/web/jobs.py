@@ -22,9 +22,10 @@ from pathlib import Path
 from pipeline.web import tasks
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
-# a name offered for download: letters (also Chinese), digits, - _ . and no leading dot, so
-# no separator, no .., no hidden file
-FILE_NAME = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff.-]{0,120}$")
+# a name offered for download: letters (also Chinese), digits, Chinese punctuation (（）《》〔〕
+# “”、), - _ . and no leading dot — so no separator, no .., no hidden file
+_CHARS = "\\w\u3400-\u9fff\u3000-\u303f\uff01-\uff5e\u2018-\u201d"
+FILE_NAME = re.compile(f"^[{_CHARS}][{_CHARS}.-]{{0,120}}$")
 META, STATUS = "job.json", "status.json"
 
 
