@@ -3,6 +3,7 @@ mapping (through the real plan reader), the settings' refusal of an open address
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import pytest
@@ -88,3 +89,32 @@ def test_open_address_needs_users(tmp_path):
     users.write_text("")
     assert Settings(host="0.0.0.0", data=tmp_path, users=users).validate().needs_login
     assert Settings(host="0.0.0.0", data=tmp_path, proxy_header="X-Remote-User").validate()
+
+
+def test_pdf_findings_located_on_their_page(tmp_path):
+    """check.finding_spots: a wording finding of a PDF ("text line N") is boxed where that
+    text is printed; a page finding points at its page."""
+    import pymupdf
+
+    from pipeline.build import build_plan
+    from pipeline.check import check_file, finding_spots
+
+    plan = (ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "report.yaml"
+    path.write_text(plan.replace("特此报告。", "特此报告。二〇二六年一月十五日前报送。"), encoding="utf-8")
+    pdf = next(p for p in build_plan(path, tmp_path, ("pdf",)) if p.suffix == ".pdf")
+    findings = check_file(pdf)
+    spots = finding_spots(pdf, findings)
+    dated = [(f, s) for f, s in zip(findings, spots) if f.rule == "date-form"]
+    assert len(dated) == 1 and dated[0][0].location.startswith("text line ")
+    index, (x0, y0, x1, y1) = dated[0][1]
+    doc = pymupdf.open(pdf)
+    hits = [(i, r) for i, page in enumerate(doc) for r in page.search_for("二〇二六年一月")]
+    assert [i for i, _r in hits] == [index]
+    mm = 25.4 / 72
+    r = hits[0][1]
+    assert x0 - 0.5 <= r.x0 * mm and r.x1 * mm <= x1 + 0.5
+    assert y0 - 0.5 <= r.y0 * mm and r.y1 * mm <= y1 + 0.5
+    assert y1 - y0 < 12  # one line, not the page
+    paged = [s for f, s in zip(findings, spots) if re.match(r"page \d+$", f.location)]
+    assert all(s is not None and s[1] is None for s in paged)
