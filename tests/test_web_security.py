@@ -183,3 +183,20 @@ def test_pages_carry_security_headers(office):
     assert r.headers["x-content-type-options"] == "nosniff"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+
+
+def test_removed_user_is_logged_out(tmp_path):
+    users = tmp_path / "users.txt"
+    from pipeline.web.auth import add_user
+
+    add_user(users, "zhao", PASSWORD)
+    srv = Server(tmp_path, "--host", "0.0.0.0", "--users", str(users), "--workers", "1")
+    try:
+        s = _login(srv, "zhao")
+        assert s.get(srv.url + "/register", allow_redirects=False).status_code == 200
+        r = s.get(srv.url + "/no-such-page")
+        assert r.status_code == 404 and "没有这个" not in r.text and "<!doctype html>" in r.text
+        users.write_text("# nobody\n", encoding="utf-8")
+        assert s.get(srv.url + "/register", allow_redirects=False).status_code == 303
+    finally:
+        srv.stop()

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.errors import GongwenError
@@ -70,6 +71,12 @@ def create_app(settings: Settings) -> FastAPI:
     state: dict = {}
     throttle = auth.Throttle()
 
+    def _users() -> dict[str, str]:
+        try:
+            return auth.read_users(settings.users)
+        except (OSError, GongwenError):  # unreadable or broken file: nobody is in
+            return {}
+
     @asynccontextmanager
     async def lifespan(app):
         state["pools"] = Pools(settings.workers, settings.fonts)
@@ -98,6 +105,9 @@ def create_app(settings: Settings) -> FastAPI:
         user = None
         if settings.users:
             user = request.session.get("user")
+            if user is not None and user not in _users():  # removed from the file: out now
+                request.session.clear()
+                user = None
         elif settings.proxy_header:
             host = request.client.host if request.client else ""
             if host in settings.proxy_from:
@@ -121,8 +131,8 @@ def create_app(settings: Settings) -> FastAPI:
         if not auth.csrf_ok(request.session, token):
             raise HTTPException(403, "表单已过期或来源不明（CSRF 校验未通过），请刷新页面后重试。")
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)  # ours, and the framework's 404/405
+    async def http_error(request: Request, exc: StarletteHTTPException):
         if request.headers.get("x-fragment"):
             return HTMLResponse(f'<p class="error">{_escape(exc.detail)}</p>', exc.status_code)
         return page(request, "message.html", exc.status_code, message=exc.detail)
