@@ -200,3 +200,15 @@ def test_removed_user_is_logged_out(tmp_path):
         assert s.get(srv.url + "/register", allow_redirects=False).status_code == 303
     finally:
         srv.stop()
+
+
+def test_form_placeholders_stay_in_the_sandbox(office):
+    s = _login(office)
+    token = csrf_of(s.get(office.url + "/document").text)
+    for body in ("{{ ''.__class__.__mro__[1].__subclasses__() }}",
+                 "{{ cycler.__init__.__globals__.os.popen('id').read() }}"):
+        r = s.post(office.url + "/document/preview", headers={"X-Fragment": "1"}, data={
+            "csrf_token": token, "organ": "青山镇人民政府", "title": "关于试验的通知", "body": body})
+        assert r.status_code == 200
+        assert "field &#39;body&#39;: a placeholder tried to reach something outside" in r.text
+        assert "uid=" not in r.text and "<class" not in r.text
