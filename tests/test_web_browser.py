@@ -13,7 +13,7 @@ import pymupdf
 import pytest
 from lxml import etree
 
-from conftest import NS, W
+from conftest import NS
 from pipeline.registry import Register
 from webserver import CHROMIUM, CHROMIUM_ARGS, ROOT, Server
 

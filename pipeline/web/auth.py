@@ -48,7 +48,7 @@ def read_users(path: Path) -> dict[str, str]:
             continue
         name, sep, stored = line.partition(":")
         if not sep or not NAME.match(name) or not stored.startswith("scrypt$"):
-            raise ServeError(f"not a 'name:scrypt$…' line", file=path, line=number)
+            raise ServeError("not a 'name:scrypt$…' line", file=path, line=number)
         users[name] = stored
     return users
 

@@ -29,7 +29,7 @@ def init_worker(fonts: dict[str, str], warm: bool = True) -> None:
     die_with_parent()
     FONTS = FontBook(fonts or None)
     if warm:
-        import pipeline.writers.pdf  # noqa: F401  (WeasyPrint and its CSS machinery)
+        import pipeline.writers.pdf  # noqa: F401 — WeasyPrint and its CSS machinery, once
 
         for role in ("fang", "kai", "hei", "song", "xiaobiaosong"):
             FONTS.metrics(role)
