@@ -334,3 +334,16 @@ def test_upload_word_draft(server, page, tmp_path):
     page.locator("#pages img").first.wait_for()
     page.shot("word-draft-previewed")
     assert page.locator("#pages img").count() >= 1
+
+
+def test_hand_written_plan_reopens_with_its_params(server, page):
+    text = (ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8")
+    (server.data / "plans" / "年度报告.yaml").write_text(text, encoding="utf-8")
+    page.goto(server.url + "/plans")
+    page.click("#plans a:text('年度报告')")
+    first = page.locator("#pages img").first  # an opened plan is previewed at once
+    first.wait_for()
+    page.shot("reopened")
+    pdf = pymupdf.open(stream=_download(page, ".downloads a"), filetype="pdf")
+    text = "".join(p.get_text() for p in pdf).replace("\n", "")
+    assert "同比增长6.8%" in text  # {{ params.gdp_growth }}, kept through the form

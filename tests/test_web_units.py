@@ -118,3 +118,31 @@ def test_pdf_findings_located_on_their_page(tmp_path):
     assert y1 - y0 < 12  # one line, not the page
     paged = [s for f, s in zip(findings, spots) if re.match(r"page \d+$", f.location)]
     assert all(s is not None and s[1] is None for s in paged)
+
+
+def test_fields_without_a_box_survive_the_form(tmp_path):
+    """A hand-written plan (params for its placeholders, copies, an attachment with a body,
+    a seal size) reopened in the form and saved again loses none of them."""
+    import yaml
+
+    plan = yaml.safe_load((ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8"))
+    plan.update(copies=3, attachments=[{"title": "重点项目表", "body": "一、茶叶加工园\n二、竹木产业园"},
+                                       {"title": "名单"}])
+    plan["signature"].update(seal="qingshan-government.png", seal_size_mm=40)
+    form = forms.plan_to_form(plan, SEALS)
+    form["title"] = form["title"].replace("2025年度", "2025年")  # the clerk edits something
+    again = forms.form_to_plan(form, SEALS)
+    assert again["params"] == {"gdp_growth": 6.8, "new_jobs": 1260}
+    assert again["copies"] == 3
+    assert again["attachments"] == [{"title": "重点项目表", "body": "一、茶叶加工园\n二、竹木产业园"},
+                                    {"title": "名单"}]
+    assert again["signature"]["seal_size_mm"] == 40
+    path = tmp_path / "again.yaml"
+    path.write_text(dump_plan(again), encoding="utf-8")
+    read, _src = read_plan(path)  # the placeholders find their params
+    assert "6.8%" in read.body and read.title == "青山镇人民政府关于2025年工作情况的报告"
+    form["extras"] = '{"params": 1'  # a damaged hidden field is said, not guessed at
+    with pytest.raises(ValueError, match="附加字段"):
+        forms.form_to_plan(form, SEALS)
+    form["extras"] = '{"seal": "/etc/passwd", "design": "x"}'  # only the known extras pass
+    assert "seal" not in forms.form_to_plan(form, SEALS)

@@ -6,13 +6,18 @@ file (readers/plan.py), so the form needs no rules of its own.
 """
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from pathlib import Path
 
 FIELDS = ("kind", "organ", "mark_suffix", "number_mode", "number", "number_code", "signers",
           "secrecy", "urgency", "title", "to", "body", "attachments", "sign_organ", "date",
-          "seal", "note", "cc", "printer", "print_date", "id")
+          "seal", "note", "cc", "printer", "print_date", "id", "extras")
+# plan fields the form has no box for, carried through it untouched (as JSON in a hidden
+# field) so reopening a hand-written plan or an imported draft loses nothing
+EXTRA_KEYS = ("params", "copies", "copy_number")
+EXTRA_SIGNATURE = ("seal_size_mm", "seal_offset_mm")
 KINDS = ("通知", "通报", "报告", "请示", "意见", "决定", "批复", "函", "纪要", "方案", "办法")
 SEAL_SUFFIXES = (".png", ".jpg", ".jpeg")
 PLAN_NAME = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff-]{0,59}$")
@@ -45,6 +50,12 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
     f = {k: (form.get(k) or "").strip() for k in FIELDS}
     f["body"] = (form.get("body") or "").replace("\r\n", "\n").strip("\n")
     plan: dict = {}
+    try:
+        extras = json.loads(f["extras"]) if f["extras"] else {}
+    except ValueError:
+        extras = None
+    if not isinstance(extras, dict):
+        raise ValueError("表单中的附加字段已损坏，请重新打开方案。")
     if f["kind"]:
         plan["kind"] = f["kind"]
     if f["id"]:
@@ -68,7 +79,9 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
         plan["to"] = f["to"]
     plan["body"] = f["body"]
     if _lines(f["attachments"]):
-        plan["attachments"] = [{"title": t} for t in _lines(f["attachments"])]
+        bodies = extras.get("attachment_bodies") or {}
+        plan["attachments"] = [{"title": t, **({"body": str(bodies[t])} if bodies.get(t) else {})}
+                               for t in _lines(f["attachments"])]
     if f["date"]:
         signature: dict = {"date": f["date"]}
         if _lines(f["sign_organ"]):
@@ -77,6 +90,9 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
             if f["seal"] not in seal_library(seals):
                 raise ValueError(f"印章“{f['seal']}”不在本单位印章库中")
             signature["seal"] = str(Path(seals).resolve() / f["seal"])
+        for key in EXTRA_SIGNATURE:
+            if key in (extras.get("signature") or {}):
+                signature[key] = extras["signature"][key]
         plan["signature"] = signature
     if f["note"]:
         plan["note"] = f["note"]
@@ -88,7 +104,22 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
             closing["printer"] = f["printer"]
             closing["date"] = f["print_date"] or f["date"] or None
         plan["closing"] = closing
+    for key in EXTRA_KEYS:  # only these: a seal or a file never comes in this way
+        if extras.get(key) is not None:
+            plan[key] = extras[key]
     return plan
+
+
+def _extras(plan: dict) -> str:
+    extras = {k: plan[k] for k in EXTRA_KEYS if plan.get(k) is not None}
+    bodies = {str(a["title"]): a["body"] for a in plan.get("attachments") or []
+              if isinstance(a, dict) and a.get("title") and a.get("body")}
+    if bodies:
+        extras["attachment_bodies"] = bodies
+    sig = {k: v for k, v in (plan.get("signature") or {}).items() if k in EXTRA_SIGNATURE}
+    if sig:
+        extras["signature"] = sig
+    return json.dumps(extras, ensure_ascii=False, default=str) if extras else ""
 
 
 def _text(value) -> str:
@@ -125,4 +156,5 @@ def plan_to_form(plan: dict, seals: Path) -> dict[str, str]:
     form["cc"] = _text(closing.get("cc"))
     form["printer"] = _text(closing.get("printer"))
     form["print_date"] = _text(closing.get("date"))
+    form["extras"] = _extras(plan)
     return form
