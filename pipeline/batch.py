@@ -89,8 +89,9 @@ def file_stems(plan_stem: str, keys: list[str]) -> list[str]:
 def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMATS,
               fonts: FontBook | None = None, db: str | None = None,
               key_column: str | None = None, sheet=None, notes: list[str] | None = None,
-              progress=None) -> tuple[Path, list[BatchRow], int]:
-    """Build one circular per row. Returns (manifest path, rows, how many were built now)."""
+              progress=None, by: str | None = None) -> tuple[Path, list[BatchRow], int]:
+    """Build one circular per row. Returns (manifest path, rows, how many were built now).
+    `by` is who the register records for the numbers (default: the login name)."""
     plan_path, out_dir = Path(plan_path), Path(out_dir)
     rows = read_rows(rows_path, sheet)
     columns = list(rows[0][1])
@@ -137,7 +138,7 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
             [__version__, plan_bytes.hex(), values, list(formats)], ensure_ascii=False,
             sort_keys=True).encode()).hexdigest()[:16]
         doc.key = f"{doc.key}#{row_key}"
-        number_document(doc, db, str(out_dir / stem))
+        number_document(doc, db, str(out_dir / stem), by)
         old = previous.get(row_key)
         files = [f"{stem}.{ext}" for ext in formats]
         if (old and old["指纹"] == fingerprint and old["发文字号"] == doc.header.number

@@ -40,18 +40,24 @@ def _attach_seals(doc: Document, plan: Plan, src: Located) -> None:
         for p in paths]
 
 
-def number_document(doc: Document, db: str | None, file: str = "") -> str:
+def _number_year(doc: Document) -> int:
+    found = re.search(r"(\d{4})年", doc.signature.date if doc.signature else "")
+    return int(found.group(1)) if found else dt.date.today().year
+
+
+def number_document(doc: Document, db: str | None, file: str = "", by: str | None = None) -> str:
     """For number: auto, the number bound to the document's key in the register (allocated
-    on the first build, the same on every rebuild). Returns a line for the user, or ""."""
+    on the first build, the same on every rebuild). Returns a line for the user, or "".
+    `by` is who the register records (default: the login name)."""
     if not doc.number_code:
         return ""
     from pipeline.registry import Register
 
-    found = re.search(r"(\d{4})年", doc.signature.date if doc.signature else "")
-    year = int(found.group(1)) if found else dt.date.today().year
+    year = _number_year(doc)
     with Register(db) as register:
         entry, new = register.allocate(doc.number_code, doc.key, year,
-                                       title="".join(doc.title_lines) or doc.title, file=file)
+                                       title="".join(doc.title_lines) or doc.title, file=file,
+                                       by=by)
     doc.header.number = entry.number
     told = f"number {entry.number} " + ("allocated" if new else "kept (already bound to this "
                                                                  "document)")
@@ -75,7 +81,7 @@ def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, P
 
 def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | None = None,
                notes: list[str] | None = None, db: str | None = None,
-               pdf_writer=None) -> list[Path]:
+               pdf_writer=None, by: str | None = None) -> list[Path]:
     """Build one plan; returns the files written. Copies (份号) each get their own file.
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
@@ -83,11 +89,28 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     # a 250-byte plan name leaves no room for -000001.docx; an ESC or a bidi override in
     # the plan's name must not reach the output's name
     stem = short_name(replace_unsafe(Path(path).stem, "_"))
-    told = number_document(doc, db, str(Path(out_dir) / stem))
+    told = number_document(doc, db, str(Path(out_dir) / stem), by)
     if notes is not None:
         notes.extend(f"{Path(path).name}: {line}" for line in (told, title_finding(doc.title))
                      if line)
     return write_document(doc, plan, stem, out_dir, formats, fonts, notes, pdf_writer)
+
+
+def preview_plan(path: Path, out_dir: Path, formats=("pdf",), fonts: FontBook | None = None,
+                 notes: list[str] | None = None, db: str | None = None) -> list[Path]:
+    """Like build_plan, but allocates nothing: a document with number: auto shows the number
+    the register would give next (so a preview never uses up a number)."""
+    doc, plan = document_from_plan(path)
+    if doc.number_code:
+        from pipeline.registry import Register
+
+        with Register(db) as register:
+            bound = register.find(doc.number_code, doc.key)
+            doc.header.number = bound.number if bound else register.peek(
+                doc.number_code, _number_year(doc))
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {line}" for line in (title_finding(doc.title),) if line)
+    return write_document(doc, plan, Path(path).stem, out_dir, formats, fonts, notes)
 
 
 def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=FORMATS,

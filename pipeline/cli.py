@@ -136,7 +136,38 @@ def _parser() -> argparse.ArgumentParser:
     _db_option(fmt)
     fonts = sub.add_parser("fonts", help="which font serves each role, and what is missing")
     _font_option(fonts)
+    _serve_parser(sub)
     return parser
+
+
+def _serve_parser(sub) -> None:
+    serve = sub.add_parser("serve", help="the workbench: every command in a browser, for an "
+                                         "office (see README, 'The workbench')")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                       "127.0.0.1; any other needs --users or --proxy-header)")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--data", type=Path, default=Path("workbench"),
+                       help="folder for saved plans and job files (default: workbench/)")
+    serve.add_argument("--users", type=Path, help="users file (name:scrypt-hash lines)")
+    serve.add_argument("--add-user", metavar="NAME", help="add or change a user in --users "
+                       "(password read from the terminal or standard input) and exit")
+    serve.add_argument("--proxy-header", metavar="NAME", help="trust this header (e.g. "
+                       "X-Remote-User) for the user name, set by a reverse proxy that logs in")
+    serve.add_argument("--proxy-from", default="127.0.0.1,::1",
+                       help="addresses the proxy header is accepted from (comma-separated)")
+    serve.add_argument("--seals", type=Path, help="the seal library (default: inputs/seals)")
+    serve.add_argument("--certificate-plans", type=Path,
+                       help="folder of certificate plans offered (default: inputs/certificates)")
+    serve.add_argument("--max-upload-mb", type=float, default=20.0)
+    serve.add_argument("--job-hours", type=float, default=24.0,
+                       help="job folders are removed after this many hours (default 24)")
+    serve.add_argument("--workers", type=int, default=2,
+                       help="processes for previews, imports and checks (default 2)")
+    serve.add_argument("--cert-workers", type=int, help="processes a certificate job uses")
+    serve.add_argument("--https", action="store_true", help="clerks reach it over HTTPS (a TLS "
+                       "proxy in front): send the session cookie over HTTPS only")
+    _font_option(serve)
+    _db_option(serve)
 
 
 def _fontbook(args):
@@ -449,13 +480,45 @@ def _internal(exc: BaseException) -> str:
             "traceback)")
 
 
+def _serve(args) -> int:
+    from pipeline.fonts import parse_overrides
+    from pipeline.web.config import Settings
+
+    if args.add_user:
+        import getpass
+
+        from pipeline.web.auth import add_user
+
+        if not args.users:
+            raise GongwenError("--add-user needs --users FILE")
+        password = (getpass.getpass(f"password for {args.add_user}: ") if sys.stdin.isatty()
+                    else sys.stdin.readline().rstrip("\n"))
+        add_user(args.users, args.add_user, password)
+        print(f"{args.add_user} added to {args.users}")
+        return 0
+    settings = Settings(host=args.host, port=args.port, data=args.data, db=args.db,
+                        users=args.users, proxy_header=args.proxy_header,
+                        proxy_from=tuple(a.strip() for a in args.proxy_from.split(",")),
+                        max_upload_mb=args.max_upload_mb, job_hours=args.job_hours,
+                        workers=args.workers, cert_workers=args.cert_workers,
+                        fonts=parse_overrides(args.font), https=args.https)
+    if args.seals:
+        settings.seals = args.seals.resolve()
+    if args.certificate_plans:
+        settings.certificate_plans = args.certificate_plans.resolve()
+    from pipeline.web.server import serve
+
+    return serve(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
     args = _parser().parse_args(argv)
     try:
         return {"build": _build, "batch": _batch, "number": _number, "import": _import,
-                "format": _format, "check": _check, "certificates": _certificates, "fonts": _fonts}[args.command](args)
+                "format": _format, "check": _check, "certificates": _certificates, "fonts": _fonts,
+                "serve": _serve}[args.command](args)
     except GongwenError as exc:
         _say(f"error: {exc}", err=True)
         return 1

@@ -97,7 +97,9 @@ def _read_manifest(path: Path) -> dict[str, dict]:
 def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         merged_only: bool = False, check_only: bool = False, skip_invalid: bool = False,
         make_zip: bool = False, xlsx_manifest: bool = False, sheet=None, db: str | None = None,
-        fonts: FontBook | None = None, progress=None, workers: int | None = None) -> Outcome:
+        fonts: FontBook | None = None, progress=None, workers: int | None = None,
+        by: str | None = None) -> Outcome:
+    """`by` is who the register records for the certificate numbers (default: login name)."""
     plan, src = read_certificate_plan(plan_path)
     design = design_for(plan)
     design_file = None if design else (src.file.parent / plan.design)
@@ -163,7 +165,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         with Register(db) as register:
             entries = register.allocate_many(
                 plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
-                                   for c in certs], year)
+                                   for c in certs], year, by=by)
         for cert, entry in zip(certs, entries):
             set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
                                                         seq=entry.seq), plan, design)

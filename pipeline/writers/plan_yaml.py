@@ -111,3 +111,20 @@ def write_plan(draft: Draft, source: Path, path: Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(plan_text(draft, source), encoding="utf-8")
     return path
+
+
+def _blocks(value):
+    """Multi-line strings anywhere in a plan become | blocks."""
+    if isinstance(value, dict):
+        return {k: _blocks(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_blocks(v) for v in value]
+    if isinstance(value, str) and "\n" in value:
+        return _Literal(value if value.endswith("\n") else value + "\n")
+    return value
+
+
+def dump_plan(data: dict) -> str:
+    """A plan (as a dict, e.g. from a web form) written as a clerk would type it."""
+    return yaml.dump(_blocks(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     width=1000)
