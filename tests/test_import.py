@@ -54,9 +54,11 @@ def test_traditional_opinion_with_website_furniture():
     (draft,) = import_draft(OPINION, simplify=True)
     assert draft.title == "镇委四争一树工作意见"
     assert draft.kind == "工作意见"
-    assert draft.headings() == {1: 4, 2: 0, 3: 0, 4: 0}
+    # 一、 headings, and run-in items 1、调查摸底。各党支部…… and （1）资金扶持。…… below them
+    assert draft.headings() == {1: 4, 2: 0, 3: 9, 4: 6}
     left = _left_out(draft)
-    assert "date/source line" in left[3] and "导语" in left[5] and "title repeated" in left[7]
+    assert "date line" in left[3] and "导语" in left[5] and "title repeated" in left[1]
+    assert 7 not in left  # the title a person reads: the copy right above the text
     repairs = _repairs(draft)
     for line in (21, 23, 25, 33, 43, 49, 51, 53, 55):  # 1、 at level 3 → 1.
         assert any("1、 → 1." in r or f"{n}、 → {n}." in r for r in repairs[line]
@@ -65,14 +67,18 @@ def test_traditional_opinion_with_website_furniture():
     assert any("half-width" in r for r in repairs[9])
     body = "\n".join(draft.body)
     assert "各党支部（总支）" in body and "(" not in body and "," not in body
-    assert "1.调查摸底。" in body  # run-in heading kept in its paragraph, number repaired
+    assert "### 调查摸底。各党支部" in body  # a run-in level-3 heading, its number live
     _nothing_dropped_silently(OPINION, draft, simplify=True)
 
 
-def test_traditional_draft_without_simplify_says_how():
+def test_traditional_draft_is_converted_unless_kept():
     (draft,) = import_draft(OPINION)
-    checks = [c for c in draft.changes if c.kind == "check"]
-    assert any("--simplify" in c.what for c in checks)
+    assert draft.title == "镇委四争一树工作意见"
+    assert any("converted to simplified" in c.what and "--keep-traditional" in c.what
+               for c in draft.changes)
+    (kept,) = import_draft(OPINION, simplify=False)
+    assert kept.title == "鎮委四爭一樹工作意見"
+    assert any("traditional characters, kept" in c.what for c in kept.changes if c.kind == "check")
 
 
 def test_download_site_plan():
@@ -82,8 +88,8 @@ def test_download_site_plan():
     assert draft.addressee == "各基层党组织："
     assert draft.headings() == {1: 3, 2: 5, 3: 14, 4: 0}
     left = _left_out(draft)
-    assert set(range(1, 9)) - {9} <= set(left) and 9 not in left  # furniture, title kept once
-    assert "title repeated" in left[10]
+    assert set(range(1, 10)) <= set(left) and 10 not in left  # furniture, title kept once
+    assert "title repeated" in left[9]
     assert set(range(82, 90)) <= set(left)  # [1][2]下一页, a page number, download terms
     repairs = _repairs(draft)
     assert any("stray digits" in r for r in repairs[11])
