@@ -17,8 +17,9 @@ from pipeline.transforms.numbering import strip_typed_label
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
 # where a run-in heading ends: its first full stop, question/exclamation mark or colon, with
-# any closing quote or bracket that belongs to it
-_RUN_IN_END = re.compile(r"[。！？：:!?][”’」』）)]*")
+# any closing quote or bracket that belongs to it; a run of question marks is a placeholder
+# (？？？镇), not the end of a sentence
+_RUN_IN_END = re.compile(r"(?<=[^\s？?])(?:[。！：:!]|(?<![？?])[？?](?![？?]))[”’」』）)]*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
@@ -67,7 +68,7 @@ def parse_body(text: str, *, file=None, first_line: int | None = None,
 def split_run_in(text: str) -> tuple[str, str]:
     """(heading, run-on text) of a heading line; run-on text is "" for a plain heading."""
     end = _RUN_IN_END.search(text)
-    if end is None or not text[end.end():].strip() or end.start() == 0:
+    if end is None or not text[end.end():].strip():
         return text, ""
     return text[:end.end()], text[end.end():].strip()
 

@@ -604,6 +604,29 @@ def _header_line(line: SourceLine, draft: Draft) -> bool:
 _GLUED_ADDRESSEE = re.compile(r"^(?P<to>[^，。；：:,;！？!?]{2,30})[:：]\s*(?P<text>\S.{9,})$")
 
 
+_GLUED_TAIL = re.compile(
+    r"(?:(?<=[。！？])|\s)\s*(?P<close>特此(?:报告|请示|函告|函复|通知|批复|函)[。！]?)?\s*"
+    r"(?P<organ>(?:[A-Za-z]{1,4}\s?)?[^\s，。；：,;:！？]{1,24}(?:人民政府|委员会|党委|办公室|办事处|局|政府|村委会|公司))\s*"
+    r"(?P<date>(?:\d{4}|[〇零○O0一二三四五六七八九\s]{4,8})\s*年[^，。\s]{1,3}月[^，。\s]{1,3}日)\s*$")
+
+
+def _unglue_tail(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """The signature and date glued to the end of the last paragraph (…为谢。 特此报告 xx镇人民政府
+    二0一二年七月十日), as a PDF's one-line copy has them → lines of their own."""
+    if not rest or len(rest[-1].text) < 40:
+        return rest
+    last = rest[-1]
+    m = _GLUED_TAIL.search(last.text[-80:])
+    if not m:
+        return rest
+    cut = len(last.text) - 80 + m.start() if len(last.text) > 80 else m.start()
+    date = re.sub(r"\s+", "", m["date"]).replace("0", "〇").replace("O", "〇")
+    pieces = [last.text[:cut].strip(), m["close"] or "", _despace(m["organ"]), date]
+    draft.changes.append(Change(last.line, "the signature and date glued to the end of the "
+                                           "text: put on lines of their own"))
+    return rest[:-1] + [SourceLine(last.line, p) for p in pieces if p]
+
+
 def _structure(lines: list[SourceLine]) -> Draft:
     draft = Draft(first_line=lines[0].line)
     pick = _find_title(lines)
@@ -682,6 +705,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.addressee = _repair(line, stripped, draft) + "："
         if line.text.endswith(":"):
             draft.changes.append(Change(line.line, "half-width colon after the addressee → ："))
+    rest = _unglue_tail(rest, draft)
     # --- the tail, read from the end: 版记, 附注, date, signature ---------------------------
     tail_start = len(rest)
     while tail_start:
@@ -761,6 +785,10 @@ def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
             draft.changes.append(Change(line.line, f"a heading whose number was lost ('、{lost['text'][:20]}'): read "
                                                    f"as level 1 ({label})"))
             line = SourceLine(line.line, label + lost["text"], line.level, line.role)
+        if len(re.findall(r"[\u4e00-\u9fff] [A-Za-z0-9]|[A-Za-z0-9] [\u4e00-\u9fff]", line.text)) >= 3:
+            draft.changes.append(Change(line.line, "spaces a PDF put around Latin letters and "
+                                                   "digits inside the Chinese text removed"))
+            line = SourceLine(line.line, _despace(line.text), line.level, line.role)
         markup = _body_line(line, draft, shift)
         heading = MARKDOWN_HEADING.match(markup)
         found = _heading(line.text)

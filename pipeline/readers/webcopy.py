@@ -89,7 +89,7 @@ FURNITURE = [
 RELATED_LIST = re.compile(r"^\s*(【[^】]{1,30}】\s*)?(相关文章|相关推荐|相关阅读|猜你喜欢|热门文章|"
                           r"相關文章|推荐阅读)\s*[:：]?\s*$")
 HIDDEN_NOTE = re.compile(r"[…\.]{1,6}\s*此处隐藏\s*\d{1,7}\s*个字\s*[…\.]{1,6}")
-PAGE_MARKER = re.compile(r"(?<=\s)[-—–]\s?\d{1,3}\s?[-—–](?=\s|$)")
+PAGE_MARKER = re.compile(r"\s[-—–]\s?\d{1,3}\s?[-—–](?=\s|$)")
 
 
 def furniture(text: str) -> str | None:
