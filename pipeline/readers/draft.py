@@ -137,8 +137,8 @@ def text_lines(text: str) -> list[SourceLine]:
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH))
-    text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\n", "")
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = text.replace("\n", "")
+    return re.sub(r"\s+", " ", text).strip()  # one space for any run (nbsp, 　, tabs …)
 
 
 def _simplifier():
@@ -409,12 +409,14 @@ def _rejoin(lines: list[SourceLine], changes: list[Change]) -> list[SourceLine]:
     if joins is None:
         return lines
     out: list[SourceLine] = []
+    parts: list[list[str]] = []  # joined once at the end: linear however many lines join
     for line, join in zip(lines, joins):
         if join and out:
-            out[-1] = SourceLine(out[-1].line, out[-1].text + line.text, out[-1].level,
-                                 out[-1].role)
+            parts[-1].append(line.text)
         elif line.text:
             out.append(line)
+            parts.append([line.text])
+    out = [SourceLine(l.line, "".join(p), l.level, l.role) for l, p in zip(out, parts)]
     changes.append(Change(lines[0].line, f"the text was broken after every word run (a PDF's "
                                          f"copy): {len(lines)} lines joined into {len(out)} "
                                          "paragraphs at sentence ends and headings"))
@@ -434,8 +436,9 @@ def _viewer_pages(lines: list[SourceLine], changes: list[Change]) -> list[Source
     numbers = [int(_VIEWER_PAGE.match(lines[i].text).group(1)) for i in pages]
     if not pages or numbers != list(range(1, len(pages) + 1)):
         return lines
-    continued = [i for i in pages[1:] if lines[i].text[len(str(numbers[pages.index(i)])) + 1:][:1]
-                 in "、，,；" or lines[i - 1].text[-1:] not in "。！？；：”"]
+    continued = {i for i, n in zip(pages[1:], numbers[1:])
+                 if lines[i].text[len(str(n)) + 1:][:1] in "、，,；"
+                 or lines[i - 1].text[-1:] not in "。！？；：”"}
     first = lines[pages[0]].text[2:]
     if not continued and not (len(pages) == 1 and _glued_title(first)):
         return lines
@@ -716,8 +719,9 @@ def _structure(lines: list[SourceLine]) -> Draft:
             draft.copies_to = _repair(line, copies["rest"].rstrip("。."), draft)
         elif printed:
             draft.printer, draft.print_date = printed["printer"], printed["date"]
-        elif NOTE.match(line.text) and not draft.date:
-            draft.note = NOTE.match(line.text)["text"]
+        elif NOTE.match(line.text) and not draft.date:  # 附注, one or several lines
+            found = NOTE.match(line.text)["text"]
+            draft.note = f"{found}；{draft.note}" if draft.note else found
         elif not draft.date and (DATE_LINE.match(line.text) or
                                  DATE_LINE.match(modernise_dates(line.text)[0])):
             m = DATE_LINE.match(modernise_dates(line.text)[0])
