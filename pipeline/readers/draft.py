@@ -135,8 +135,13 @@ def text_lines(text: str) -> list[SourceLine]:
     return [SourceLine(i, line) for i, line in enumerate(text.splitlines(), start=1)]
 
 
+# ⒈ … ⒛ and ⑴ … ⒇: single characters some editors use for 1. and (1)
+_NUMBER_SIGNS = {**{0x2488 + i: f"{i + 1}." for i in range(20)},
+                 **{0x2474 + i: f"({i + 1})" for i in range(20)}}
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH))
+    text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH).translate(_NUMBER_SIGNS))
     text = text.replace("\n", "")
     return re.sub(r"\s+", " ", text).strip()  # one space for any run (nbsp, 　, tabs …)
 
@@ -196,13 +201,20 @@ def _title_like(text: str) -> str:
     text = webcopy.split_label(text)[0]
     text = webcopy.strip_collection(text)
     text = _despace(text).strip()
+    alternative = webcopy.ALTERNATIVE.search(text)
+    if alternative and not TITLE_TAIL.search(text) and _ends_with_genre(text[:alternative.start()]):
+        text = text[:alternative.start()]
     if 4 <= len(text) <= 2 * LONG_TITLE and _ends_with_genre(text):
         return text
     return ""
 
 
 def _unrepeat(text: str) -> str:
-    """A title a site printed two or three times in a row, once."""
+    """A title a site printed two or three times in a row, once; or followed by its own end
+    again (某乡镇政府工作报告 政府工作报告, a display heading)."""
+    pieces = text.split()
+    if len(pieces) == 2 and pieces[0].endswith(pieces[1]):
+        return pieces[0]
     bare = text.replace(" ", "")
     for k in (3, 2):
         if len(bare) % k == 0 and bare == bare[:len(bare) // k] * k:
@@ -242,7 +254,7 @@ def _glued_title(text: str) -> tuple[int, int, int, str] | None:
             junk = _despace(title[:inner]).strip() if inner > 0 else ""
             if junk and any(k in junk for k in TITLE_ENDINGS):
                 s, title = s + inner, title[inner:]  # a site's file name glued in front
-            return s, e, strength, _unrepeat(_despace(title).strip())
+            return s, e, strength, _despace(_unrepeat(title.strip()))
     return None
 
 
@@ -261,7 +273,7 @@ def _body_start(lines: list[SourceLine]) -> int:
     """The first line that is plainly text, not title: an addressee, a heading, a paragraph."""
     for i, line in enumerate(lines):
         text = line.text
-        if line.role in ("title", "mark", "number", "header"):
+        if line.role in ("title", "mark", "number", "header", "site-title"):
             continue
         if _title_like(text):
             continue
@@ -284,6 +296,8 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
     candidates: list[_TitlePick] = []
     for i in range(min(b, 60)):
         text = lines[i].text
+        if lines[i].role == "site-title":
+            continue
         found = _title_like(text)
         if found and not _spaced_out(text):
             candidates.append(_TitlePick(i, i + 1, found))
@@ -300,6 +314,10 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
             following = lines[i + k].text
             if following.startswith(("关于", "——", "#", lines[i + k - 1].text)):
                 break  # a title starts there, or a subtitle, or the line again
+            starts_title = text.startswith("关于") or ORGAN_END.search(text) or \
+                following.startswith(("的", "之", "和", "及", "与"))
+            if _title_like(following) and not starts_title:
+                break  # the next line is a title by itself; this one is the site's
             joined += lines[i + k].text
             found = _title_like(joined)
             if found:
@@ -322,9 +340,12 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
             if earlier.end == pick.end and earlier.start < pick.start:
                 pick = earlier
                 break
+    elif any(l.role == "site-title" for l in lines[:b + 1]):
+        named = next(i for i, l in enumerate(lines) if l.role == "site-title")
+        pick = _TitlePick(named, named + 1, lines[named].text)
     else:
         first = next((i for i, l in enumerate(lines) if l.text and len(l.text) <= LONG_TITLE
-                      and not re.search(r"[。！？]", l.text)), 0)
+                      and not re.search(r"[。！？]", l.text) and not _heading(l.text)), 0)
         pick = _TitlePick(first, first + 1, MARKDOWN_HEADING.sub(r"\g<text>", lines[first].text))
     above = pick.start - 1
     if (pick.rest is None and above >= 0 and len(lines[above].text) <= 30
@@ -333,6 +354,22 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
             and not _title_like(lines[above].text) and not lines[above].role):
         pick.organ = above
     return pick
+
+
+_LOOSE_DATE = re.compile(r"^[\dXx×_〇零○一二三四五六七八九十 ]{1,6}年[\dXx×_一二三四五六七八九十 ]{1,3}月"
+                         r"[\dXx×_一二三四五六七八九十 ]{1,3}日$")
+_ADDRESSED_TO = re.compile(r"^[^，。；：,;:！？!?\s]{2,20}[:：]$")
+
+
+def _next_addressed(text: str, doc: list[SourceLine]) -> bool:
+    """An addressee line (县人民政府：) after a document that has ended (a date line, or a
+    paragraph ending with a full stop, addressed to an organ) starts another document."""
+    if not _ADDRESSED_TO.match(text) or not ADDRESSEE_END.search(text[:-1]) or _heading(text):
+        return False
+    content = [l.text for l in doc if l.text]
+    dated = any(_LOOSE_DATE.match(t) or DATE_LINE.match(t) for t in content[-4:])
+    return dated or (bool(content) and content[-1].endswith("。") and
+                     bool(re.search(r"(政府|局|委员会|办公室|厅|委|公司)$", text[:-1])))
 
 
 def split_documents(lines: list[SourceLine], changes: list[Change],
@@ -371,6 +408,14 @@ def split_documents(lines: list[SourceLine], changes: list[Change],
                 docs[-1].append(SourceLine(line.line, title, line.level, line.role))
                 what += ", its title kept"
             changes.append(Change(line.line, what, "left out"))
+            continue
+        if texty and key and _next_addressed(text, docs[-1]):
+            docs.append([SourceLine(line.line, title, role="title")])
+            changes.append(Change(line.line, f"'{text}' after a finished document starts "
+                                              f"document {len(docs)} (the site gives it no title: "
+                                              "the page's title is used)"))
+            texty = False
+            docs[-1].append(line)
             continue
         if key and texty and re.sub(r"\s+", "", text) == key:
             changes.append(Change(line.line, "the title printed again inside the text (the "
@@ -436,6 +481,11 @@ def _viewer_pages(lines: list[SourceLine], changes: list[Change]) -> list[Source
     numbers = [int(_VIEWER_PAGE.match(lines[i].text).group(1)) for i in pages]
     if not pages or numbers != list(range(1, len(pages) + 1)):
         return lines
+    last = next((i for i in range(pages[-1] + 1, min(len(lines), pages[-1] + 4))
+                 if lines[i].text.startswith(f"{len(pages) + 1}、")), None)
+    if last is not None and lines[pages[-1]].text[-1:] not in "。！？；：”":
+        pages.append(last)  # the last page may be short
+        numbers.append(len(pages))
     continued = {i for i, n in zip(pages[1:], numbers[1:])
                  if lines[i].text[len(str(n)) + 1:][:1] in "、，,；"
                  or lines[i - 1].text[-1:] not in "。！？；：”"}
@@ -518,6 +568,11 @@ def _prepare(lines: list[SourceLine], simplify: bool | None,
         reason = webcopy.furniture(simplified) if len(simplified) <= 400 else None
         if reason:
             changes.append(Change(line.line, f"{reason}: {text[:40]}", "left out"))
+            named = webcopy.PREFACE_TITLE.search(simplified) if "furniture (" not in reason \
+                or "导语" in reason or "sharing" in reason else None
+            named = next((g for g in named.groups() if g), "") if named else ""
+            if _title_like(named):  # the site names the document: a title if none is found
+                cleaned.append(SourceLine(line.line, _title_like(named), role="site-title"))
             continue
         for pattern, what in ((webcopy.HIDDEN_NOTE, "the site's 'text hidden' note"),
                               (webcopy.PAGE_MARKER, "a page marker inside the text")):
@@ -636,7 +691,14 @@ def _structure(lines: list[SourceLine]) -> Draft:
     if pick is None:
         raise DraftError("no title found in the draft")
     # --- above the title: 版头 lines, an organ line, and the site's text ---------------------
+    if lines[pick.start].role == "site-title":
+        draft.changes.append(Change(lines[pick.start].line, f"no line reads as a title: the title "
+                                                            f"'{pick.text}' taken from the site's "
+                                                            "text naming the document"))
+        lines[pick.start] = SourceLine(lines[pick.start].line, pick.text)
     for i, line in enumerate(lines[:pick.start]):
+        if line.role == "site-title":
+            continue  # its line is listed as left out already
         if i == pick.organ:
             draft.organs = [_despace(line.text)]
         elif not _header_line(line, draft):
@@ -648,7 +710,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
     title_line = lines[pick.start]
     raw = "".join(l.text for l in lines[pick.start:pick.end])
     marked = MARKDOWN_HEADING.match(raw) if pick.end == pick.start + 1 else None
-    rest = list(lines[pick.end:])
+    rest = [l for l in lines[pick.end:] if l.role != "site-title"]
     if pick.rest is not None:
         if pick.organ_text:
             draft.organs = [pick.organ_text]
@@ -764,10 +826,30 @@ _BARE_NUMBER = re.compile(r"^(?P<n>\d{1,2})(?P<text>[\u4e00-\u9fff].*)$")
 _LOST_NUMBER = re.compile(r"^[、．]\s*(?P<text>[^，。；：,;:！？!?]{2,30})$")
 
 
+def _rejoin_broken_words(body: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """A line break inside a word that starts with 一 (产业结构单 / 一、创新能力不强……): when
+    a paragraph ends mid-sentence and the next line's 一、 is followed by no 二、, the 一 is the
+    end of a word, not a heading number."""
+    has_two = any(re.match(r"^二\s*[、．.]", l.text) for l in body)
+    out: list[SourceLine] = []
+    for line in body:
+        prev = out[-1].text if out else ""
+        if (not has_two and re.match(r"^一\s*[、．.]", line.text) and len(prev) >= 40
+                and re.search(r"[\u4e00-\u9fff]$", prev)):
+            draft.changes.append(Change(line.line, f"the line broke inside a sentence "
+                                                   f"(…{prev[-4:]} / {line.text[:6]}…) and no 二、 "
+                                                   "follows: joined, not a heading"))
+            out[-1] = SourceLine(out[-1].line, prev + line.text, out[-1].level, out[-1].role)
+            continue
+        out.append(line)
+    return out
+
+
 def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
     """Body lines → plan markup, with heading numbers a paste damaged put right: a number
     that lost its separator (1把安全生产…, read so only when 2 follows or 1 came before), a
     separator that lost its number (、安全生产控制指标), a （一） lost before （二）."""
+    body = _rejoin_broken_words(body, draft)
     numbering = webcopy.Numbering()
     out: list[tuple[SourceLine, str, int, int]] = []  # line, markup, level, number
     for i, line in enumerate(body):

@@ -107,10 +107,16 @@ _LABEL = re.compile(
 # what a page title adds after the document's own title
 _COLLECTION = re.compile(
     r"\s*(?:[（(【\[]\s*(?:精[选選]|通用|优质|優質|汇总|匯總|最新|热门|熱門|推荐|推薦|实用|實用|"
-    r"必备|精华|经典)?\s*\d{1,3}\s*篇\s*[)）】\]]|(?:\d{4}年)?(?:范文|範文)(?:精选|精選|范例|範例|"
-    r"大全|汇总|模板)*|模板(?:汇总|匯總)?\s*(?:\d{1,3}篇)?|(?:汇总|匯總)\s*\d{1,3}\s*篇|"
-    r"\d{1,3}\s*篇|具体|\.docx?|\.wps|\.pdf|VIP)\s*$", re.I)
-_DOC_PREFIX = re.compile(rf"^\s*第\s*{_IDX}\s*篇\s*[:：]\s*(?=\S)")
+    r"必备|精华|经典)?\s*\d{1,3}\s*篇\s*[)）】\]]|(?:\d{4}年)?(?:格式|写作|优秀|最新|精选|通用)?"
+    r"(?:范文|範文)(?:精选|精選|范例|範例|大全|汇总|模板)*|模板(?:汇总|匯總)?\s*(?:\d{1,3}篇)?|"
+    r"(?:汇总|匯總)\s*\d{1,3}\s*篇|[\d一二三四五六七八九十]{1,3}\s*篇|\d{2,5}字|具体|\.docx?|\.wps|"
+    r"\.pdf|VIP)\s*$", re.I)
+# an alternative title in brackets after the title: 乡镇五年人大工作报告(乡镇五年人大工作总结)
+ALTERNATIVE = re.compile(r"\s*[（(][^（）()]{2,40}[)）]$")
+_DOC_PREFIX = re.compile(rf"^\s*第\s*{_IDX}\s*篇\s*[:：\s]\s*(?=\S)")
+# a site's preface naming the document: 《X》, 整理了X范文, X一文
+PREFACE_TITLE = re.compile(r"《(?P<a>[^《》]{4,60})》|整理了(?:一篇)?(?P<b>[^，。,《》]{4,50}?)(?:范文|範文)|"
+                           r"(?P<c>[^，。,：:《》]{4,50}?)一文")
 
 
 def _index(text: str) -> int:
