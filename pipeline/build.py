@@ -13,7 +13,7 @@ from pipeline.readers.plan import Plan, as_list, read_plan, to_document
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
-from pipeline.transforms.title import split_title
+from pipeline.transforms.title import split_title, title_finding
 from pipeline.writers.atomic import staged
 from pipeline.writers.docx import write_docx
 
@@ -79,8 +79,9 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     appended to `notes`."""
     doc, plan = document_from_plan(path)
     told = number_document(doc, db, str(Path(out_dir) / Path(path).stem))
-    if told and notes is not None:
-        notes.append(f"{Path(path).name}: {told}")
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {line}" for line in (told, title_finding(doc.title))
+                     if line)
     return write_document(doc, plan, Path(path).stem, out_dir, formats, fonts, notes)
 
 

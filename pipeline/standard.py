@@ -80,6 +80,9 @@ TITLE_BLANK_LINES_ABOVE = 2  # below the red line
 ADDRESSEE_BLANK_LINES_ABOVE = 1  # below the title
 PARAGRAPH_INDENT_CHARS = 2
 TITLE_MAX_CHARS_PER_LINE = int(mm_to_pt(CORE_WIDTH_MM) // TITLE_SIZE_PT)  # 20
+# Not the standard's number but practice: three full title lines. A longer "title" is almost
+# always body text glued to it by a paste, and is reported rather than balanced.
+TITLE_MAX_CHARS = 3 * TITLE_MAX_CHARS_PER_LINE
 ATTACHMENT_NOTE_BLANK_LINES_ABOVE = 1
 SIGNATURE_NO_SEAL_BLANK_LINES_ABOVE = 1
 SIGNATURE_NO_SEAL_RIGHT_CHARS = 2  # organ name two characters in from the right

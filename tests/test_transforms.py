@@ -92,3 +92,23 @@ def test_body_markup():
 def test_text_width_counts_half_width_as_half():
     assert text_chars("附件：") == 3
     assert text_chars("2026年") == 3
+
+
+def test_title_split_is_linear_not_combinatorial():
+    # 60 characters with a boundary after every two: the old search tried C(29, 2) splits per
+    # line count and grew exponentially past that; the split must still be balanced
+    title = "关于" * 30
+    lines = split_title(title)
+    assert [len(line) for line in lines] == [20, 20, 20]
+
+
+def test_title_longer_than_any_gongwen_title_gets_full_lines_and_a_finding():
+    from pipeline.transforms.title import title_finding
+
+    title = "各村（社区）要高度重视，" * 40  # a glued paragraph, 480 characters
+    lines = split_title(title)
+    assert "".join(lines) == title
+    assert all(len(line) <= 20 for line in lines)
+    assert not any(line[0] in "，。）" for line in lines)
+    assert "480 characters" in title_finding(title) and "glued" in title_finding(title)
+    assert title_finding("关于做好春耕生产工作的通知") == ""
