@@ -255,3 +255,23 @@ def test_old_word_doc_is_converted_first(tmp_path, built):
     (draft,) = import_draft(tmp_path / "annual-report.doc")
     assert draft.title == "青山镇人民政府关于2025年度工作情况的报告"
     assert draft.number == "青政〔2026〕5号"
+
+
+def test_a_page_glued_into_one_line_gets_a_short_title_and_builds(tmp_path):
+    """The draft that hung the build: its whole first page in one line, no line that reads
+    as a title. The title is the line's opening clause, flagged for the clerk; the rest
+    stays text; the plan builds."""
+    line = ("为进一步做好全镇安全生产工作切实保障人民群众生命财产安全根据上级有关文件精神结合我镇实际"
+            "经镇党委政府研究决定在全镇范围内开展安全生产大检查活动" * 3 + "，现将有关事项通知如下。"
+            "一、检查范围全镇各村各企业。二、检查时间三月至五月。")
+    source = tmp_path / "glued.txt"
+    source.write_text(line, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert 4 <= len(draft.title) <= 60  # GB/T 9704 titles are short; 60 is the finding's bound
+    assert any("no line reads as a title" in c.what for c in draft.changes if c.kind == "check")
+    assert draft.headings()[1] == 2  # 一、 and 二、 found inside the glued line
+    body = "".join(draft.body)
+    assert "现将有关事项通知如下" in body
+    plan = tmp_path / "glued.yaml"
+    plan.write_text(plan_text(draft, source), encoding="utf-8")
+    assert [p.suffix for p in build_plan(plan, tmp_path / "out", ("docx",))] == [".docx"]

@@ -267,6 +267,7 @@ class _TitlePick:
     rest: str | None = None  # a glued title: what follows it on its line
     before: str = ""  # a glued title: site text before it on its line
     organ_text: str = ""  # a glued title: the organ just before it
+    guessed: bool = False  # no line reads as a title; the first line's opening was taken
 
 
 def _body_start(lines: list[SourceLine]) -> int:
@@ -345,8 +346,15 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
         pick = _TitlePick(named, named + 1, lines[named].text)
     else:
         first = next((i for i, l in enumerate(lines) if l.text and len(l.text) <= LONG_TITLE
-                      and not re.search(r"[。！？]", l.text) and not _heading(l.text)), 0)
-        pick = _TitlePick(first, first + 1, MARKDOWN_HEADING.sub(r"\g<text>", lines[first].text))
+                      and not re.search(r"[。！？]", l.text) and not _heading(l.text)), None)
+        if first is not None:
+            pick = _TitlePick(first, first + 1,
+                              MARKDOWN_HEADING.sub(r"\g<text>", lines[first].text))
+        else:  # only long lines: the first one's opening clause, the rest stays text
+            text = lines[0].text
+            stop = re.search(r"[，。；：,;:！？!?]", text[:LONG_TITLE + 1])
+            end = stop.start() if stop and stop.start() >= 4 else min(len(text), LONG_TITLE)
+            pick = _TitlePick(0, 1, text[:end].strip(), rest=text[end:], guessed=True)
     above = pick.start - 1
     if (pick.rest is None and above >= 0 and len(lines[above].text) <= 30
             and ORGAN_END.search(lines[above].text)
@@ -728,6 +736,11 @@ def _structure(lines: list[SourceLine]) -> Draft:
                 after = after[len(pick.text):]
         draft.changes.append(Change(title_line.line, f"the title glued to the text that follows "
                                                      f"it: split after '{pick.text}'"))
+        if pick.guessed:
+            draft.changes.append(Change(title_line.line, "no line reads as a title (none ends with "
+                                                         "a 文种 such as 通知 or 报告): the first "
+                                                         "line's opening words were taken; put the "
+                                                         "real title in", "check"))
         if after.strip():
             rest.insert(0, SourceLine(title_line.line, after.strip(), title_line.level))
     elif pick.end - pick.start > 1:
