@@ -129,3 +129,26 @@ def test_libreoffice_renders_the_docx_numbered_in_order(built, tmp_path):
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(built[".docx"])],
                    check=True, capture_output=True, timeout=180)
     _check_pdf(_spans(tmp_path / "run-in.pdf"))
+
+
+def test_run_in_headings_survive_a_round_trip_through_the_docx(built, tmp_path):
+    """.docx → import → plan → model: the same run-in headings, split at the same place."""
+    from pipeline.readers.importer import import_draft
+    from pipeline.writers.plan_yaml import plan_text
+
+    (draft,) = import_draft(built[".docx"])
+    assert draft.headings() == {1: 2, 2: 2, 3: 1, 4: 1}  # counted by hand from PLAN
+    plan = tmp_path / "again.yaml"
+    plan.write_text(plan_text(draft, built[".docx"]), encoding="utf-8")
+    from pipeline.build import document_from_plan
+
+    doc, _ = document_from_plan(plan)
+    got = [(b.level, b.label, b.text, b.body) for b in doc.blocks if getattr(b, "body", "")]
+    assert got == RUN_IN
+
+
+def test_check_finds_nothing_wrong_with_run_in_headings(built):
+    from pipeline.check import ERROR, check_file
+
+    for path in built.values():
+        assert [f for f in check_file(path) if f.severity == ERROR] == [], path
