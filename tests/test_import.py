@@ -275,3 +275,32 @@ def test_a_page_glued_into_one_line_gets_a_short_title_and_builds(tmp_path):
     plan = tmp_path / "glued.yaml"
     plan.write_text(plan_text(draft, source), encoding="utf-8")
     assert [p.suffix for p in build_plan(plan, tmp_path / "out", ("docx",))] == [".docx"]
+
+
+CLEAN_NOTICE = """\
+青山镇人民政府关于召开安全生产会议的通知
+各村：
+经研究，定于近期召开全镇安全生产工作会议，现将有关事项通知如下。
+一、会议时间
+时间：2023年5月10日上午9时
+二、会议地点
+镇政府三楼会议室。网址：http://www.qs.gov.cn/aq 可下载材料。
+三、参会人员
+各村党支部书记。
+青山镇人民政府
+2023年5月6日
+"""
+
+
+def test_a_clean_draft_keeps_what_only_looks_like_site_furniture(tmp_path):
+    """Inside the text, a 时间 line and a 网址 are the document's own; only the two ends of a
+    web copy carry site furniture."""
+    source = tmp_path / "notice.txt"
+    source.write_text(CLEAN_NOTICE, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert draft.title == "青山镇人民政府关于召开安全生产会议的通知"
+    assert draft.headings() == {1: 3, 2: 0, 3: 0, 4: 0}
+    assert "时间：2023年5月10日上午9时" in draft.body
+    assert any("网址" in line for line in draft.body)
+    assert _left_out(draft) == {}
+    assert (draft.signature_organs, draft.date) == (["青山镇人民政府"], "2023年5月6日")

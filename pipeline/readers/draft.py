@@ -560,7 +560,10 @@ def _prepare(lines: list[SourceLine], simplify: bool | None,
         changes.append(Change(lines[0].line, "the text is in traditional characters, kept as "
                                              "asked", "check"))
     cleaned, related = [], False
-    for line in lines:
+    # where a site's page wraps the document: before its first paragraph, after its last
+    prose = [i for i, l in enumerate(lines) if len(l.text) >= 30 and re.search(r"[。！？]", l.text)]
+    first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
+    for index, line in enumerate(lines):
         text = line.text
         if not text:
             continue
@@ -573,7 +576,8 @@ def _prepare(lines: list[SourceLine], simplify: bool | None,
             changes.append(Change(line.line, f"the site's list of other articles: {text[:40]}",
                                   "left out"))
             continue
-        reason = webcopy.furniture(simplified) if len(simplified) <= 400 else None
+        at_an_end = index < first or index > last
+        reason = webcopy.furniture(simplified, at_an_end) if len(simplified) <= 400 else None
         if reason:
             changes.append(Change(line.line, f"{reason}: {text[:40]}", "left out"))
             named = webcopy.PREFACE_TITLE.search(simplified) if "furniture (" not in reason \
@@ -848,7 +852,8 @@ def _rejoin_broken_words(body: list[SourceLine], draft: Draft) -> list[SourceLin
     for line in body:
         prev = out[-1].text if out else ""
         if (not has_two and re.match(r"^一\s*[、．.]", line.text) and len(prev) >= 40
-                and re.search(r"[\u4e00-\u9fff]$", prev)):
+                and re.search(r"[\u4e00-\u9fff]$", prev) and len(line.text) >= 15
+                and re.search(r"[。！？]", line.text)):
             draft.changes.append(Change(line.line, f"the line broke inside a sentence "
                                                    f"(…{prev[-4:]} / {line.text[:6]}…) and no 二、 "
                                                    "follows: joined, not a heading"))

@@ -44,8 +44,8 @@ def toned_readings(text: str) -> int:
 
 # --- lines a site wraps around a document: (pattern, why it is left out) -------------------
 FURNITURE = [
-    (re.compile(r"^(时间|時間|发布时间|發布時間)\s*[:：]\s*(\d{4}\s*[-/.年]\s*\d{1,2}.*)?$"),
-     "website furniture (date line)"),
+    (re.compile(r"^(时间|時間|发布时间|發布時間)\s*[:：]\s*(\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
+                r"(\s+\d{1,2}:\d{2}(:\d{2})?)?\s*)?$"), "website furniture (date line)"),
     (re.compile(r"^(来源|來源|作者|浏览|瀏覽|点击|點擊|浏览次数|阅读|閱讀)\s*[:：]"),
      "website furniture (source line)"),
     (re.compile(r"^(导语|導語)\s*[:：]|导语】|導語】"), "website furniture (导语)"),
@@ -81,7 +81,8 @@ FURNITURE = [
                 r"整理|精心|收集)|供大家参考|仅供参考[，,]?\s*欢迎|欢迎大家(阅读|参考|借鉴)"), "website preface"),
     (re.compile(r"^.{0,40}\s_第\d+页\s*$"), "website furniture (page list)"),
     (re.compile(r"^\s*【[^】]{1,30}】\s*相关(文章|推荐|阅读)"), "website furniture (related articles)"),
-    (re.compile(r"^.{4,60}\s*(\d{2}-\d{2}|\d{4}-\d{2}-\d{2})\s*$"), "website furniture (article list)"),
+    (re.compile(r"^[^，。；：,;:]{4,60}?\s*(?<![\d-])(\d{2}-\d{2}|\d{4}-\d{2}-\d{2})\s*$"),
+     "website furniture (article list)"),
     (re.compile(r"^\s*\|?\s*(稿件来源|编辑|審核|审核|签发|責任編輯|责任编辑)\s*[:：]"),
      "website furniture (editor line)"),
 ]
@@ -92,9 +93,17 @@ HIDDEN_NOTE = re.compile(r"[…\.]{1,6}\s*此处隐藏\s*\d{1,7}\s*个字\s*[…
 PAGE_MARKER = re.compile(r"\s[-—–]\s?\d{1,3}\s?[-—–](?=\s|$)")
 
 
-def furniture(text: str) -> str | None:
+# what only a site's page around the document says: taken off at the two ends of a draft, but
+# inside the text (a 网址 line, a date in a notice) it is the document's own
+ENDS_ONLY = {"website furniture (site address)", "website furniture (breadcrumb)",
+             "website furniture (article list)", "website furniture (editor line)",
+             "website furniture (source line)", "website furniture (keyword list)"}
+
+
+def furniture(text: str, at_an_end: bool = True) -> str | None:
     bare = re.sub(r"^\s*[•·]\s*", "", text)  # a site's bullet list
-    return next((why for pattern, why in FURNITURE if pattern.search(bare)), None)
+    return next((why for pattern, why in FURNITURE if pattern.search(bare)
+                 and (at_an_end or why not in ENDS_ONLY)), None)
 
 
 # --- labels a site puts on documents and titles -------------------------------------------
