@@ -25,6 +25,7 @@ from pipeline.readers.plan import SECRECY, URGENCY
 from pipeline.readers import webcopy
 from pipeline.readers.body import split_run_in
 from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode
+from pipeline.transforms.numbering import chinese_number
 from pipeline.transforms.punctuation import modernise_dates, to_full_width
 
 CN_NUM = "一二三四五六七八九十百"
@@ -44,7 +45,6 @@ HEADING_FORMS = [
     (3, re.compile(r"^(?P<n>\d{1,2})\s*(?P<sep>[、.．,，])\s*(?P<text>[^\d\s].*)$"), "{n}."),
 ]
 MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,4})\s+(?P<text>\S.*)$")
-SENTENCE_END = "。；！？;!?"
 FURNITURE = webcopy.FURNITURE
 # words a 公文 title ends with (文种), longest first; the plan's kind comes from KINDS only
 TITLE_ENDINGS = tuple(sorted(set(KINDS) | {
@@ -840,6 +840,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
 _UNITS = set("年月日号个万元亿千百次人户名家项条份天时分秒岁度期批级届辆台座处米亩吨斤公平倍成折余多"
              "栋间所股只头辆棵株段张套部类点")
 _BARE_NUMBER = re.compile(r"^(?P<n>\d{1,2})(?P<text>[\u4e00-\u9fff].*)$")
+_PDF_SPACE = re.compile(r"[\u4e00-\u9fff] [A-Za-z0-9]|[A-Za-z0-9] [\u4e00-\u9fff]")
 _LOST_NUMBER = re.compile(r"^[、．]\s*(?P<text>[^，。；：,;:！？!?]{2,30})$")
 
 
@@ -884,12 +885,12 @@ def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
                 line = SourceLine(line.line, f"{n}.{bare['text']}", line.level, line.role)
         elif lost:
             n = numbering.last[0] + 1
-            from pipeline.transforms.numbering import chinese_number
             label = f"{chinese_number(n)}、" if n < 100 else ""
-            draft.changes.append(Change(line.line, f"a heading whose number was lost ('、{lost['text'][:20]}'): read "
-                                                   f"as level 1 ({label})"))
+            draft.changes.append(Change(line.line, f"a heading whose number was lost "
+                                                   f"('、{lost['text'][:20]}'): read as level 1 "
+                                                   f"({label})"))
             line = SourceLine(line.line, label + lost["text"], line.level, line.role)
-        if len(re.findall(r"[\u4e00-\u9fff] [A-Za-z0-9]|[A-Za-z0-9] [\u4e00-\u9fff]", line.text)) >= 3:
+        if len(_PDF_SPACE.findall(line.text)) >= 3:
             draft.changes.append(Change(line.line, "spaces a PDF put around Latin letters and "
                                                    "digits inside the Chinese text removed"))
             line = SourceLine(line.line, _despace(line.text), line.level, line.role)

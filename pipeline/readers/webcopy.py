@@ -16,7 +16,6 @@ import re
 CN_NUM = "一二三四五六七八九十"
 CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-SENTENCE_END = "。！？!?"
 
 # --- pinyin readings ----------------------------------------------------------------------
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -111,7 +110,8 @@ _IDX = rf"[{CN_NUM}\d]{{1,3}}"
 # a label standing alone or after a title: 篇1, 第二篇, 【第一篇】, [篇2], 『范文1』, （二）, 范文二
 _LABEL = re.compile(
     rf"\s*(?:篇\s*(?P<a>{_IDX})|第\s*(?P<b>{_IDX})\s*篇|【\s*第\s*(?P<c>{_IDX})\s*篇\s*】|"
-    rf"\[\s*篇\s*(?P<d>{_IDX})\s*\]|『\s*范文\s*(?P<e>{_IDX})\s*』|[（(]\s*(?P<f>[{CN_NUM}]{{1,3}})\s*[)）]|"
+    rf"\[\s*篇\s*(?P<d>{_IDX})\s*\]|『\s*范文\s*(?P<e>{_IDX})\s*』|"
+    rf"[（(]\s*(?P<f>[{CN_NUM}]{{1,3}})\s*[)）]|"
     rf"范文\s*(?P<g>[{CN_NUM}\d]{{1,2}})|(?P<h>\d{{1,2}}))\s*[:：]?\s*$")
 # what a page title adds after the document's own title
 _COLLECTION = re.compile(
