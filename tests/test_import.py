@@ -304,3 +304,42 @@ def test_a_clean_draft_keeps_what_only_looks_like_site_furniture(tmp_path):
     assert any("网址" in line for line in draft.body)
     assert _left_out(draft) == {}
     assert (draft.signature_organs, draft.date) == (["青山镇人民政府"], "2023年5月6日")
+
+
+WEB_COPY = """\
+- 相关推荐
+第一篇：工作汇报
+中共青山镇委员会
+关于深入开展安全生产大检查工作情况的汇(huì)报6
+县委：
+今年以来，我镇认真落实县委部署，现将有关情况汇报如下。
+一)突出重点工作
+1把安全生产与乡(xiāng)村振兴结合起来，明确责任，层层落实。
+2把隐患排查作为重点，建立台账，限期整改。
+二、下步打算
+继续抓好安全生产各项工作。
+中共青山镇委员会
+2023年10月8日
+【安全生产】相关文章：
+乡镇安全生产工作汇报范文10-08
+乡镇安全生产工作总结10-08
+"""
+
+
+def test_the_kinds_of_web_noise_in_one_draft(tmp_path):
+    """What the issue lists, each in one line of a made-up web copy: site furniture before
+    the title, a 第一篇： label, the organ on the line above, a pinyin reading and a stray page
+    count in the title, a half-width 一) and a 1 without separator, a site list at the end."""
+    source = tmp_path / "web.txt"
+    source.write_text(WEB_COPY, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert draft.title == "关于深入开展安全生产大检查工作情况的汇报"
+    assert draft.organs == ["中共青山镇委员会"] and draft.addressee == "县委："
+    assert draft.headings() == {1: 1, 2: 1, 3: 2, 4: 0}  # 一) read as （一）, 二、, 1把 and 2把
+    assert "### 把安全生产与乡村振兴结合起来，明确责任，层层落实。" in draft.body
+    left = _left_out(draft)
+    assert {1, 2, 14, 15, 16} <= set(left)  # 相关推荐, the label, the site's list
+    assert "相关推荐" in left[1] and "other articles" in left[14] and "page count" in left[4]
+    for line in (4, 8):
+        assert any("pinyin" in c.what for c in draft.changes if c.line == line)
+    assert (draft.signature_organs, draft.date) == (["中共青山镇委员会"], "2023年10月8日")

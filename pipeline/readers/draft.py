@@ -411,7 +411,8 @@ def split_documents(lines: list[SourceLine], changes: list[Change],
             if index >= 2 and start_new():
                 docs.append([])
                 texty = False
-            what = f"document label '{text[:40]}': document {len(docs)}"
+            what = (f"the site's document label or page count in '{text[:40]}': "
+                    f"document {len(docs)}")
             if base:
                 docs[-1].append(SourceLine(line.line, title, line.level, line.role))
                 what += ", its title kept"
