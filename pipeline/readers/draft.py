@@ -50,7 +50,8 @@ FURNITURE = webcopy.FURNITURE
 TITLE_ENDINGS = tuple(sorted(set(KINDS) | {
     "复函", "公开信", "公示", "答复", "责任书", "倡议书", "承诺书", "讲话", "致辞", "主持词",
     "简报", "制度", "规则", "章程", "条例", "述职报告", "调研报告", "建议", "提案", "决议",
-    "会议纪要", "实施细则", "通告", "报告", "汇报"}, key=len, reverse=True))
+    "会议纪要", "实施细则", "通告", "报告", "汇报", "申请书", "申请", "工作思路", "工作打算",
+    "工作安排"}, key=len, reverse=True))
 TITLE_TAIL = re.compile(r"[（(](草案|试行|試行|征求意见稿|讨论稿|送审稿|修订稿|暂行)[）)]$")
 ORGAN_END = re.compile(r"(人民政府|人民代表大会|委员会|党委|党工委|党组|政府|办公室|办事处|"
                        r"局|厅|部|委|镇|乡|街道|会议|主席团|公司|支部|总支|中心)$")
@@ -187,7 +188,7 @@ def _despace(text: str) -> str:
 
 def _spaced_out(text: str) -> bool:
     """政 府 工 作 报 告: a speech's display heading, not the document's title."""
-    return bool(re.fullmatch(r"(?:[\u4e00-\u9fff] ){3,}[\u4e00-\u9fff]", text))
+    return bool(re.fullmatch(r"(?:[\u4e00-\u9fff] ){2,}[\u4e00-\u9fff]", text))
 
 
 def _title_like(text: str) -> str:
@@ -197,6 +198,9 @@ def _title_like(text: str) -> str:
         return ""
     text = MARKDOWN_HEADING.sub(r"\g<text>", text)
     text, _ = webcopy.doc_prefix(text)
+    numbered = re.match(r"^\d{1,2}(?=[\u4e00-\u9fff])", text)
+    if numbered and text[numbered.end()] not in _UNITS:
+        text = text[numbered.end():]
     text = webcopy.strip_collection(text)
     text = webcopy.split_label(text)[0]
     text = webcopy.strip_collection(text)
@@ -204,7 +208,7 @@ def _title_like(text: str) -> str:
     alternative = webcopy.ALTERNATIVE.search(text)
     if alternative and not TITLE_TAIL.search(text) and _ends_with_genre(text[:alternative.start()]):
         text = text[:alternative.start()]
-    if 4 <= len(text) <= 2 * LONG_TITLE and _ends_with_genre(text):
+    if 3 <= len(text) <= 2 * LONG_TITLE and _ends_with_genre(text):
         return text
     return ""
 
@@ -222,6 +226,8 @@ def _unrepeat(text: str) -> str:
     return text
 
 
+# how a 公文's text starts, right after a title glued to it with nothing between
+_BODY_OPENER = re.compile(r"(\d{4}年|今年|近年来|为了?|根据|按照|我(镇|乡|局|村|们)|现将|经)")
 _ADDRESSEE_AHEAD = re.compile(r"[^，。；：:,;！？!?\s]{1,24}[:：]")
 _LABEL_AHEAD = re.compile(r"\s*(篇\s*[一二三四五六七八九十\d]{1,3}|【\s*第.{1,3}篇\s*】|\[\s*篇\s*\d{1,3}\s*\])")
 
@@ -243,7 +249,7 @@ def _glued_title(text: str) -> tuple[int, int, int, str] | None:
                 after = text[e:e + 40]
                 strength = (3 if _ADDRESSEE_AHEAD.match(after) or _LABEL_AHEAD.match(after)
                             else 2 if after[:1].isspace() or after.startswith(text[s:e])
-                            else 0)
+                            else 1 if _BODY_OPENER.match(after) else 0)
                 if strength and e - s >= 4 and (best is None or e > best[1]):
                     best = (s, e, strength)
                 at = seg.find(k, at + 1)
@@ -268,6 +274,7 @@ class _TitlePick:
     before: str = ""  # a glued title: site text before it on its line
     organ_text: str = ""  # a glued title: the organ just before it
     guessed: bool = False  # no line reads as a title; the first line's opening was taken
+    site: bool = False  # the line carried a site's suffix or label: the page's title
 
 
 def _body_start(lines: list[SourceLine]) -> int:
@@ -300,8 +307,8 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
         if lines[i].role == "site-title":
             continue
         found = _title_like(text)
-        if found and not _spaced_out(text):
-            candidates.append(_TitlePick(i, i + 1, found))
+        if found and (not _spaced_out(text) or all(c.site for c in candidates)):
+            candidates.append(_TitlePick(i, i + 1, found, site=found != _despace(text).strip()))
             continue
         organ_line = ORGAN_END.search(text) and i + 1 < len(lines) and \
             lines[i + 1].text.startswith("关于")
@@ -364,6 +371,8 @@ def _find_title(lines: list[SourceLine]) -> _TitlePick | None:
     return pick
 
 
+# a site's number glued before a document's title: 1社区修建道路的请示, 2关于要求……的请示
+_NUMBERED_TITLE = re.compile(r"^(?P<n>\d{1,2})(?P<title>[\u4e00-\u9fff].{3,80})$")
 _LOOSE_DATE = re.compile(r"^[\dXx×_〇零○一二三四五六七八九十 ]{1,6}年[\dXx×_一二三四五六七八九十 ]{1,3}月"
                          r"[\dXx×_一二三四五六七八九十 ]{1,3}日$")
 _ADDRESSED_TO = re.compile(r"^[^，。；：,;:！？!?\s]{2,20}[:：]$")
@@ -389,12 +398,25 @@ def split_documents(lines: list[SourceLine], changes: list[Change],
     docs: list[list[SourceLine]] = [[]]
     key = re.sub(r"\s+", "", title)
     texty = False  # the current document has text, so a label 2 starts the next one
+    titled = False  # … after its title: a site's slogan above the title is not its text
 
     def start_new() -> bool:
         return texty and any(l.text for l in docs[-1])
 
     for line in lines:
         text = line.text
+        numbered = _NUMBERED_TITLE.match(text)
+        if numbered and numbered["title"][0] not in _UNITS and numbered["n"][0] != "0" \
+                and _title_like(numbered["title"]):
+            n = int(numbered["n"])
+            if n >= 2 and start_new():
+                docs.append([])
+                texty = False
+            changes.append(Change(line.line, f"the site's number {n} before the title "
+                                              f"'{numbered['title'][:30]}': document {len(docs)}"))
+            docs[-1].append(SourceLine(line.line, numbered["title"], line.level, line.role))
+            titled = True
+            continue
         m = DOC_SEPARATOR.match(text)
         base, index = webcopy.split_label(text) if len(text) <= 80 else (text, 0)
         base = re.sub(r"\s+", "", webcopy.strip_collection(base))
@@ -431,7 +453,9 @@ def split_documents(lines: list[SourceLine], changes: list[Change],
                                              "site's)", "left out"))
             continue
         docs[-1].append(line)
-        if len(text) >= 40 or "。" in text:
+        if key and (re.sub(r"\s+", "", text) == key or _title_like(text) == title):
+            titled = True
+        elif titled and (len(text) >= 40 or "。" in text):
             texty = True
     return [d for d in docs if any(l.text for l in d)]
 
@@ -713,7 +737,18 @@ def _structure(lines: list[SourceLine]) -> Draft:
         if line.role == "site-title":
             continue  # its line is listed as left out already
         if i == pick.organ:
-            draft.organs = [_despace(line.text)]
+            names = line.text.split()  # joint issuance: 中共长乐镇委员会  长乐镇人民政府
+            if len(names) > 1 and all(ORGAN_END.search(n) for n in names):
+                organs = names
+            else:
+                organs = [_despace(line.text)]
+            if draft.organs and draft.organs != organs:
+                for mark in lines[:i]:
+                    if mark.text.endswith("文件") or mark.role == "mark":
+                        draft.changes.append(Change(mark.line, f"organ mark '{mark.text}' "
+                                                               "(the organ line above the title "
+                                                               "names the organs)", "left out"))
+            draft.organs = organs
         elif not _header_line(line, draft):
             same = _title_like(line.text) == pick.text
             draft.changes.append(Change(line.line, "the title repeated" if same else

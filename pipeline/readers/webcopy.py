@@ -69,6 +69,9 @@ FURNITURE = [
     (re.compile(r"^如PPT文件的首页|^部分文档作品中|设计者仅对作品|仅作为作品整体效果示例"),
      "website furniture (download terms)"),
     (re.compile(r"^-\s+\S+(\s+\S+){2,}$"), "website furniture (keyword list)"),
+    (re.compile(r"^(?:[^\s，。；：,;:]{1,6}\s+){4,}[^\s，。；：,;:]{1,6}$"),
+     "website furniture (menu)"),
+    (re.compile(r"^(栏目|欄目|分类|分類|人气|人氣|热度|熱度)\s*[:：]"), "website furniture (page details)"),
     (re.compile(r"^(您的位置|您当前的位置|当前位置|位置)\s*[:：]|^.{0,30}(>>|»|>\s*\S.{0,20}>)"),
      "website furniture (breadcrumb)"),
     (re.compile(r"(索引号|索 引 号|主题分类|主 题 词|发布机构|发文机构|体裁分类|成文日期|有 效 性)"
@@ -96,7 +99,8 @@ PAGE_MARKER = re.compile(r"\s[-—–]\s?\d{1,3}\s?[-—–](?=\s|$)")
 # inside the text (a 网址 line, a date in a notice) it is the document's own
 ENDS_ONLY = {"website furniture (site address)", "website furniture (breadcrumb)",
              "website furniture (article list)", "website furniture (editor line)",
-             "website furniture (source line)", "website furniture (keyword list)"}
+             "website furniture (source line)", "website furniture (keyword list)",
+             "website furniture (menu)"}
 
 
 def furniture(text: str, at_an_end: bool = True) -> str | None:
@@ -118,7 +122,8 @@ _COLLECTION = re.compile(
     r"\s*(?:[（(【\[]\s*(?:精[选選]|通用|优质|優質|汇总|匯總|最新|热门|熱門|推荐|推薦|实用|實用|"
     r"必备|精华|经典)?\s*\d{1,3}\s*篇\s*[)）】\]]|(?:\d{4}年)?(?:格式|写作|优秀|最新|精选|通用)?"
     r"(?:范文|範文)(?:精选|精選|范例|範例|大全|汇总|模板)*|模板(?:汇总|匯總)?\s*(?:\d{1,3}篇)?|"
-    r"(?:汇总|匯總)\s*\d{1,3}\s*篇|[\d一二三四五六七八九十]{1,3}\s*篇|\d{2,5}字|具体|\.docx?|\.wps|"
+    r"(?:汇总|匯總)\s*\d{1,3}\s*篇|[\d一二三四五六七八九十]{1,3}\s*篇|\d{2,5}字|具体|参考|參考|"
+    r"[（(]\s*(?:精[选選]|通用|优质|汇总)?多篇\s*[)）]|\.docx?|\.wps|"
     r"\.pdf|VIP)\s*$", re.I)
 # an alternative title in brackets after the title: 乡镇五年人大工作报告(乡镇五年人大工作总结)
 ALTERNATIVE = re.compile(r"\s*[（(][^（）()]{2,40}[)）]$")
