@@ -15,6 +15,7 @@ disappears silently.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -383,7 +384,7 @@ def _next_addressed(text: str, doc: list[SourceLine]) -> bool:
     paragraph ending with a full stop, addressed to an organ) starts another document."""
     if not _ADDRESSED_TO.match(text) or not ADDRESSEE_END.search(text[:-1]) or _heading(text):
         return False
-    content = [l.text for l in doc if l.text]
+    content = [l.text for l in doc[-6:] if l.text]  # only how the document ended matters
     dated = any(_LOOSE_DATE.match(t) or DATE_LINE.match(t) for t in content[-4:])
     return dated or (bool(content) and content[-1].endswith("。") and
                      bool(re.search(r"(政府|局|委员会|办公室|厅|委|公司)$", text[:-1])))
@@ -636,12 +637,9 @@ def import_lines(lines: list[SourceLine], *, simplify: bool | None = None) -> li
         raise DraftError("the draft has no text once website furniture is left out")
     drafts = [_structure(doc) for doc in docs]
     # changes made before splitting belong to the document holding their line
+    starts = [draft.first_line for draft in drafts]  # ascending: documents in source order
     for change in changes:
-        owner = drafts[0]
-        for draft in drafts:
-            if change.line >= draft.first_line:
-                owner = draft
-        owner.changes.append(change)
+        drafts[max(0, bisect.bisect_right(starts, change.line) - 1)].changes.append(change)
     for draft in drafts:
         draft.changes.sort(key=lambda c: c.line)
     return drafts
