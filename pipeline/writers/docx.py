@@ -99,14 +99,15 @@ def _tabs(*stops: tuple[str, float]):
                                 for kind, pos in stops])
 
 
-def _heading_para(block: Heading, style: str, num=None):
+def _heading_para(block: Heading, style: str, *ppr):
     """A heading paragraph: the level's style numbers it (live numbering) and sets label and
     heading text in the level's font; the text of a run-in heading runs on in the body font,
-    and such a paragraph is not kept with the next one (it is body text, not a title line)."""
+    and such a paragraph is not kept with the next one (it is body text, not a title line).
+    `ppr`: further paragraph properties (numbering, a page break)."""
     if not block.body:
-        return _para(style, [_run(block.text)], num)
+        return _para(style, [_run(block.text)], *ppr)
     runs = [_run(block.text), _run(block.body, gb.ROLE_BODY)]
-    return _para(style, runs, val("w:keepNext", 0), num)
+    return _para(style, runs, val("w:keepNext", 0), *ppr)
 
 
 def _blank(n: int = 1):

@@ -285,12 +285,13 @@ class _HtmlLayout:
             elif isinstance(block, Table):
                 self.out.append(self._table(block, at))
 
-    def _heading(self, block: Heading, role: str, where: str, indent: float) -> Para:
+    def _heading(self, block: Heading, role: str, where: str, indent: float, **kw) -> Para:
         """A heading: label and heading text in the level's font; the text of a run-in heading
-        runs on in the body font, in the same lines, and is not kept with what follows."""
+        runs on in the body font, in the same lines, and is not kept with what follows. `kw`
+        goes to the paragraph (Para's other fields)."""
         head = block.label + block.text
         if not block.body:
-            return self.set.para(head, role, where=where, first_x=indent, keep_next=True)
+            return self.set.para(head, role, where=where, first_x=indent, keep_next=True, **kw)
         size, tracking = gb.BODY_SIZE_PT, gb.tracking_pt(gb.BODY_SIZE_PT)
         head_adv = self.set.advance_fn(role, where)
         body_adv = self.set.advance_fn(gb.ROLE_BODY, where)
@@ -306,7 +307,7 @@ class _HtmlLayout:
             lines.append(Line(runs, indent if not lines else 0.0, set_line.spacing(tracking),
                               set_line.width))
             done += len(set_line.text)
-        return Para(gb.ROLE_BODY, size, lines)
+        return Para(gb.ROLE_BODY, size, lines, **kw)
 
     def _table(self, table: Table, where: str) -> TableBlock:
         widths = geo.table_column_widths(table.header, table.rows, text_chars)
