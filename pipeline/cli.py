@@ -72,8 +72,12 @@ def _number_parser(sub) -> None:
 
 
 def _import_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--simplify", action="store_true",
-                        help="convert traditional characters to simplified (OpenCC)")
+    chars = parser.add_mutually_exclusive_group()
+    chars.add_argument("--simplify", action="store_true", default=None,
+                       help="convert traditional characters to simplified (OpenCC); done by "
+                            "default when the draft is in traditional characters")
+    chars.add_argument("--keep-traditional", dest="simplify", action="store_false",
+                       help="keep traditional characters as they are")
     parser.add_argument("--organ", help="the issuing organ, when the draft does not say")
 
 

@@ -15,6 +15,9 @@ class Heading:
     level: int  # 1..4
     text: str
     label: str = ""  # 一、 （一） 1. （1）, set by transforms.numbering
+    # A run-in heading (一、明确目标，压实责任。各村要……): the paragraph's own text runs on
+    # after the heading, in the body font; label and heading text keep the level's font.
+    body: str = ""
 
 
 @dataclass

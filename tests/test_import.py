@@ -54,9 +54,11 @@ def test_traditional_opinion_with_website_furniture():
     (draft,) = import_draft(OPINION, simplify=True)
     assert draft.title == "镇委四争一树工作意见"
     assert draft.kind == "工作意见"
-    assert draft.headings() == {1: 4, 2: 0, 3: 0, 4: 0}
+    # 一、 headings, and run-in items 1、调查摸底。各党支部…… and （1）资金扶持。…… below them
+    assert draft.headings() == {1: 4, 2: 0, 3: 9, 4: 6}
     left = _left_out(draft)
-    assert "date/source line" in left[3] and "导语" in left[5] and "title repeated" in left[7]
+    assert "date line" in left[3] and "导语" in left[5] and "title repeated" in left[1]
+    assert 7 not in left  # the title a person reads: the copy right above the text
     repairs = _repairs(draft)
     for line in (21, 23, 25, 33, 43, 49, 51, 53, 55):  # 1、 at level 3 → 1.
         assert any("1、 → 1." in r or f"{n}、 → {n}." in r for r in repairs[line]
@@ -65,14 +67,18 @@ def test_traditional_opinion_with_website_furniture():
     assert any("half-width" in r for r in repairs[9])
     body = "\n".join(draft.body)
     assert "各党支部（总支）" in body and "(" not in body and "," not in body
-    assert "1.调查摸底。" in body  # run-in heading kept in its paragraph, number repaired
+    assert "### 调查摸底。各党支部" in body  # a run-in level-3 heading, its number live
     _nothing_dropped_silently(OPINION, draft, simplify=True)
 
 
-def test_traditional_draft_without_simplify_says_how():
+def test_traditional_draft_is_converted_unless_kept():
     (draft,) = import_draft(OPINION)
-    checks = [c for c in draft.changes if c.kind == "check"]
-    assert any("--simplify" in c.what for c in checks)
+    assert draft.title == "镇委四争一树工作意见"
+    assert any("converted to simplified" in c.what and "--keep-traditional" in c.what
+               for c in draft.changes)
+    (kept,) = import_draft(OPINION, simplify=False)
+    assert kept.title == "鎮委四爭一樹工作意見"
+    assert any("traditional characters, kept" in c.what for c in kept.changes if c.kind == "check")
 
 
 def test_download_site_plan():
@@ -82,8 +88,8 @@ def test_download_site_plan():
     assert draft.addressee == "各基层党组织："
     assert draft.headings() == {1: 3, 2: 5, 3: 14, 4: 0}
     left = _left_out(draft)
-    assert set(range(1, 9)) - {9} <= set(left) and 9 not in left  # furniture, title kept once
-    assert "title repeated" in left[10]
+    assert set(range(1, 10)) <= set(left) and 10 not in left  # furniture, title kept once
+    assert "title repeated" in left[9]
     assert set(range(82, 90)) <= set(left)  # [1][2]下一页, a page number, download terms
     repairs = _repairs(draft)
     assert any("stray digits" in r for r in repairs[11])
@@ -249,3 +255,91 @@ def test_old_word_doc_is_converted_first(tmp_path, built):
     (draft,) = import_draft(tmp_path / "annual-report.doc")
     assert draft.title == "青山镇人民政府关于2025年度工作情况的报告"
     assert draft.number == "青政〔2026〕5号"
+
+
+def test_a_page_glued_into_one_line_gets_a_short_title_and_builds(tmp_path):
+    """The draft that hung the build: its whole first page in one line, no line that reads
+    as a title. The title is the line's opening clause, flagged for the clerk; the rest
+    stays text; the plan builds."""
+    line = ("为进一步做好全镇安全生产工作切实保障人民群众生命财产安全根据上级有关文件精神结合我镇实际"
+            "经镇党委政府研究决定在全镇范围内开展安全生产大检查活动" * 3 + "，现将有关事项通知如下。"
+            "一、检查范围全镇各村各企业。二、检查时间三月至五月。")
+    source = tmp_path / "glued.txt"
+    source.write_text(line, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert 4 <= len(draft.title) <= 60  # GB/T 9704 titles are short; 60 is the finding's bound
+    assert any("no line reads as a title" in c.what for c in draft.changes if c.kind == "check")
+    assert draft.headings()[1] == 2  # 一、 and 二、 found inside the glued line
+    body = "".join(draft.body)
+    assert "现将有关事项通知如下" in body
+    plan = tmp_path / "glued.yaml"
+    plan.write_text(plan_text(draft, source), encoding="utf-8")
+    assert [p.suffix for p in build_plan(plan, tmp_path / "out", ("docx",))] == [".docx"]
+
+
+CLEAN_NOTICE = """\
+青山镇人民政府关于召开安全生产会议的通知
+各村：
+经研究，定于近期召开全镇安全生产工作会议，现将有关事项通知如下。
+一、会议时间
+时间：2023年5月10日上午9时
+二、会议地点
+镇政府三楼会议室。网址：http://www.qs.gov.cn/aq 可下载材料。
+三、参会人员
+各村党支部书记。
+青山镇人民政府
+2023年5月6日
+"""
+
+
+def test_a_clean_draft_keeps_what_only_looks_like_site_furniture(tmp_path):
+    """Inside the text, a 时间 line and a 网址 are the document's own; only the two ends of a
+    web copy carry site furniture."""
+    source = tmp_path / "notice.txt"
+    source.write_text(CLEAN_NOTICE, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert draft.title == "青山镇人民政府关于召开安全生产会议的通知"
+    assert draft.headings() == {1: 3, 2: 0, 3: 0, 4: 0}
+    assert "时间：2023年5月10日上午9时" in draft.body
+    assert any("网址" in line for line in draft.body)
+    assert _left_out(draft) == {}
+    assert (draft.signature_organs, draft.date) == (["青山镇人民政府"], "2023年5月6日")
+
+
+WEB_COPY = """\
+- 相关推荐
+第一篇：工作汇报
+中共青山镇委员会
+关于深入开展安全生产大检查工作情况的汇(huì)报6
+县委：
+今年以来，我镇认真落实县委部署，现将有关情况汇报如下。
+一)突出重点工作
+1把安全生产与乡(xiāng)村振兴结合起来，明确责任，层层落实。
+2把隐患排查作为重点，建立台账，限期整改。
+二、下步打算
+继续抓好安全生产各项工作。
+中共青山镇委员会
+2023年10月8日
+【安全生产】相关文章：
+乡镇安全生产工作汇报范文10-08
+乡镇安全生产工作总结10-08
+"""
+
+
+def test_the_kinds_of_web_noise_in_one_draft(tmp_path):
+    """What the issue lists, each in one line of a made-up web copy: site furniture before
+    the title, a 第一篇： label, the organ on the line above, a pinyin reading and a stray page
+    count in the title, a half-width 一) and a 1 without separator, a site list at the end."""
+    source = tmp_path / "web.txt"
+    source.write_text(WEB_COPY, encoding="utf-8")
+    (draft,) = import_draft(source)
+    assert draft.title == "关于深入开展安全生产大检查工作情况的汇报"
+    assert draft.organs == ["中共青山镇委员会"] and draft.addressee == "县委："
+    assert draft.headings() == {1: 1, 2: 1, 3: 2, 4: 0}  # 一) read as （一）, 二、, 1把 and 2把
+    assert "### 把安全生产与乡村振兴结合起来，明确责任，层层落实。" in draft.body
+    left = _left_out(draft)
+    assert {1, 2, 14, 15, 16} <= set(left)  # 相关推荐, the label, the site's list
+    assert "相关推荐" in left[1] and "other articles" in left[14] and "page count" in left[4]
+    for line in (4, 8):
+        assert any("pinyin" in c.what for c in draft.changes if c.line == line)
+    assert (draft.signature_organs, draft.date) == (["中共青山镇委员会"], "2023年10月8日")

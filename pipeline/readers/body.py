@@ -2,7 +2,10 @@
 
 Clerks paste text where every line is a paragraph, so a line break ends a paragraph and
 blank lines are ignored. Headings are marked by level and numbered by the pipeline; a label
-typed in front of a heading (一、 (一) 1、 …) is dropped so it is not doubled.
+typed in front of a heading (一、 (一) 1、 …) is dropped so it is not doubled. A heading line
+whose first sentence is followed by more text is a run-in heading, as 公文 write them
+("## 抓好宣传发动。通过……"): the heading ends with its first 。！？ or ：, the rest is the
+paragraph's text.
 """
 from __future__ import annotations
 
@@ -13,6 +16,10 @@ from pipeline.model import Block, Heading, Paragraph, Table
 from pipeline.transforms.numbering import strip_typed_label
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
+# where a run-in heading ends: its first full stop, question/exclamation mark or colon, with
+# any closing quote or bracket that belongs to it; a run of question marks is a placeholder
+# (？？？镇), not the end of a sentence
+_RUN_IN_END = re.compile(r"(?<=[^\s？?])(?:[。！：:!]|(?<![？?])[？?](?![？?]))[”’」』）)]*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 
 
@@ -42,7 +49,8 @@ def parse_body(text: str, *, file=None, first_line: int | None = None,
             if not title:
                 raise PlanError("a heading mark with no heading text", file=file, line=where,
                                 field=field)
-            blocks.append(Heading(level, title))
+            heading_text, run_on = split_run_in(title)
+            blocks.append(Heading(level, heading_text, body=run_on))
             i += 1
             continue
         if line.startswith("|"):
@@ -55,6 +63,14 @@ def parse_body(text: str, *, file=None, first_line: int | None = None,
         blocks.append(Paragraph(line))
         i += 1
     return blocks
+
+
+def split_run_in(text: str) -> tuple[str, str]:
+    """(heading, run-on text) of a heading line; run-on text is "" for a plain heading."""
+    end = _RUN_IN_END.search(text)
+    if end is None or not text[end.end():].strip():
+        return text, ""
+    return text[:end.end()], text[end.end():].strip()
 
 
 def _table(lines: list[str], file, where, field) -> Table:

@@ -1,65 +1,43 @@
 """Drafts as users paste them (text, Markdown, or lines read from a .docx) → plan data.
 
-Recognises the 公文's parts from their form — document number, title, 主送机关 (a line ending
-with a colon right after the title), headings by their numbering (一、 （一） (一) 一) 1、 1.
-1． （1） (1) ① and Markdown #), 附件说明, signature and date at the end, 抄送/印发 — and
-repairs what pasting breaks (half-width punctuation, 1、 at level 3, unbalanced brackets on
-heading numbers, old-style dates, optionally traditional characters). Website furniture,
-page numbers and "下一页" are left out. Every repair and every line left out is listed with its
-line number: nothing changes or disappears silently.
+The lines are first made ready (draftclean.py: spacing, pinyin readings, traditional
+characters, a site's furniture and viewer page numbers, glued and broken lines); the title is
+the line a person reads as one (drafttitle.py). This module splits a file holding several
+documents and reads each one's parts from their form — document number, organ, 主送机关 (a line
+ending with a colon right after the title), headings by their numbering (一、 （一） (一) 一)
+1、 1. 1． （1） (1) ① and Markdown #), 附件说明, signature and date at the end, 抄送/印发 — and
+repairs what pasting breaks (half-width punctuation, 1、 at level 3, unbalanced, missing or
+half-width separators on heading numbers, old-style dates). Numbered items with text running on
+(一、明确目标。各村要……) become run-in headings. Where a draft is ambiguous the import chooses
+what a person would and says so. Every repair and every line left out is listed with its line
+number: nothing changes or disappears silently.
 """
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.errors import GongwenError
 from pipeline.readers.plan import SECRECY, URGENCY
-from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode
+from pipeline.readers import webcopy
+from pipeline.readers.body import split_run_in
+from pipeline.readers.draftclean import clean, prepare
+from pipeline.readers.draftlines import (CIRCLED, CN_NUM, DOC_NUMBER_LOOSE, KINDS,  # noqa: F401
+                                         MARKDOWN_HEADING, UNITS, Change, DraftError, SourceLine,
+                                         heading_form)
+from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, despace,
+                                         find_title, title_like)
+from pipeline.readers.textfile import CHINESE_ENCODINGS, decode
+from pipeline.transforms.numbering import chinese_number
 from pipeline.transforms.punctuation import modernise_dates, to_full_width
 
-CN_NUM = "一二三四五六七八九十百"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-KINDS = ("实施方案", "工作方案", "工作要点", "工作意见", "工作汇报", "工作报告", "工作总结",
-         "工作计划", "意见", "通知", "报告", "请示", "批复", "决定", "决议", "通报", "公告",
-         "通告", "函", "纪要", "方案", "办法", "规定", "细则", "要点", "规划", "汇报", "总结",
-         "计划", "命令", "议案", "公报")
-# (level, pattern, how the label should read); the text after the label is group "text"
-HEADING_FORMS = [
-    (1, re.compile(rf"^(?P<n>[{CN_NUM}]+)\s*(?P<sep>[、,，．.])\s*(?P<text>\S.*)$"), "{n}、"),
-    (2, re.compile(rf"^[（(]\s*(?P<n>[{CN_NUM}]+)\s*[）)]\s*(?P<text>\S.*)$"), "（{n}）"),
-    (2, re.compile(rf"^(?P<n>[{CN_NUM}]+)\s*[）)]\s*(?P<text>\S.*)$"), "（{n}）"),  # lost （
-    (2, re.compile(rf"^[（(]\s*(?P<n>[{CN_NUM}]+)\s+(?P<text>\S.*)$"), "（{n}）"),  # lost ）
-    (4, re.compile(r"^[（(]\s*(?P<n>\d{1,2})\s*[）)]\s*(?P<text>\S.*)$"), "（{n}）"),
-    (4, re.compile(rf"^(?P<n>[{CIRCLED}])\s*(?P<text>\S.*)$"), "（{n}）"),
-    (3, re.compile(r"^(?P<n>\d{1,2})\s*(?P<sep>[、.．,，])\s*(?P<text>[^\d\s].*)$"), "{n}."),
-]
-MARKDOWN_HEADING = re.compile(r"^(?P<marks>#{1,4})\s+(?P<text>\S.*)$")
-SENTENCE_END = "。；！？;!?"
-# Lines a website wraps around a pasted document: (pattern, why it is left out)
-FURNITURE = [
-    (re.compile(r"^(时间|時間|发布时间|發布時間|来源|來源|作者|浏览|瀏覽|点击|點擊)\s*[:：]"),
-     "website furniture (date/source line)"),
-    (re.compile(r"^(导语|導語)\s*[:：]"), "website furniture (导语)"),
-    (re.compile(r"(来源于网友上传|來源于網友上傳|不代表本站观点|不代表本站觀點|咨询客服|咨詢客服)"),
-     "website furniture (disclaimer)"),
-    (re.compile(r"^-?\s*(文档编号|上传时间|格式|页数|大小|配套讲稿|特殊限制|关\s*键\s*词)\s*[:：]"),
-     "website furniture (file details)"),
-    (re.compile(r"由会员分享|请在.{0,10}上搜索|可在线阅读"), "website furniture (sharing note)"),
-    (re.compile(r"^\s*(\[\d+\])+\s*(下一页|上一页)?\s*$|^\s*(下一页|上一页|返回顶部|首页|尾页)\s*$"),
-     "page navigation"),
-    (re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$"), "a page number"),
-    (re.compile(r"\.(docx?|wps|pdf|txt)\s*$", re.I), "a file name"),
-    (re.compile(r"^如PPT文件的首页|^部分文档作品中|设计者仅对作品|仅作为作品整体效果示例"),
-     "website furniture (download terms)"),
-    (re.compile(r"^-\s+\S+(\s+\S+){2,}$"), "website furniture (keyword list)"),
-]
+FURNITURE = webcopy.FURNITURE
+# how an addressee line ends (县人民政府：, 各位代表：)
+ADDRESSEE_END = re.compile(r"(代表|同志们|朋友们|局|委|政府|办公室|单位|部门|村|社区|组|公司|院|校|"
+                           r"党支部|委员会|中心|所|站|会|处|科|厅|部|乡|镇|街道|村民|居民)$")
 DOC_SEPARATOR = re.compile(rf"^\s*第[{CN_NUM}\d]+篇\s*[:：]?\s*(?P<rest>.*)$")
 DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-DOC_NUMBER_LOOSE = re.compile(r"^(?P<code>[^\s〔〕\[\]()（）【】\d]{1,12})\s*[〔\[(（【]\s*(?P<year>\d{4})"
-                              r"\s*[〕\])）】]\s*第?\s*0*(?P<seq>\d+)\s*号$")
 ATTACHMENT = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")
 COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
@@ -68,26 +46,7 @@ SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
 
 
-class DraftError(GongwenError):
-    """A draft that cannot be imported at all (empty, unreadable)."""
-
-
-@dataclass
-class Change:
-    line: int  # line of the source (paragraph number for a .docx)
-    what: str
-    kind: str = "repaired"  # repaired | left out | check
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.kind}: {self.what}"
-
-
-@dataclass
-class SourceLine:
-    line: int
-    text: str
-    level: int = 0  # heading level a .docx style says, 0 when unknown
-    role: str = ""  # what a .docx style says the line is (title, addressee, number …)
+_heading = heading_form  # the name check.py and the tests know
 
 
 @dataclass
@@ -134,102 +93,115 @@ def text_lines(text: str) -> list[SourceLine]:
     return [SourceLine(i, line) for i, line in enumerate(text.splitlines(), start=1)]
 
 
-def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.translate(ZERO_WIDTH))
-    text = text.replace("\u00a0", " ").replace("\u3000", " ").replace("\n", "")
-    return re.sub(r"[ \t]+", " ", text).strip()
-
-
-def _is_traditional(lines: list[SourceLine]) -> bool:
-    sample = "".join(l.text for l in lines)[:4000]
-    traditional = sum(sample.count(c) for c in "為這個們來對說時會發經與關於實將開進過還")
-    simplified = sum(sample.count(c) for c in "为这个们来对说时会发经与关于实将开进过还")
-    return traditional > simplified
-
-
-def _simplifier():
-    try:
-        import opencc
-    except ImportError:
-        raise DraftError("--simplify needs OpenCC; run the README's setup command") from None
-    return opencc.OpenCC("t2s")
-
-
-def _heading(text: str) -> tuple[int, str, str, str] | None:
-    """(level, label as typed, text, label as it should read) when the line is numbered."""
-    m = MARKDOWN_HEADING.match(text)
-    if m:
-        return len(m.group("marks")), m.group("marks"), m.group("text"), ""
-    for level, pattern, form in HEADING_FORMS:
-        m = pattern.match(text)
-        if m:
-            typed = text[:m.start("text")].strip()
-            n = m.group("n")
-            if level == 4 and n in CIRCLED:
-                n = str(CIRCLED.index(n) + 1)
-            return level, typed, m.group("text").strip(), form.format(n=n)
-    return None
-
-
-def _run_in(text: str) -> bool:
-    """A heading with body text run into it (调查摸底。各党支部…) stays a paragraph."""
-    inner = text.rstrip(SENTENCE_END + "。")
-    return any(c in inner for c in SENTENCE_END) or len(text) > 60
-
-
 def _kind_of(title: str) -> str:
     return next((k for k in KINDS if title.endswith(k)), "")
 
 
-def split_documents(lines: list[SourceLine], changes: list[Change]) -> list[list[SourceLine]]:
-    """A paste holding several documents (第一篇 … 第二篇 …) → one list of lines each."""
+# a site's number glued before a document's title: 1社区修建道路的请示, 2关于要求……的请示
+_NUMBERED_TITLE = re.compile(r"^(?P<n>\d{1,2})(?P<title>[\u4e00-\u9fff].{3,80})$")
+_LOOSE_DATE = re.compile(r"^[\dXx×_〇零○一二三四五六七八九十 ]{1,6}年[\dXx×_一二三四五六七八九十 ]{1,3}月"
+                         r"[\dXx×_一二三四五六七八九十 ]{1,3}日$")
+_ADDRESSED_TO = re.compile(r"^[^，。；：,;:！？!?\s]{2,20}[:：]$")
+
+
+def _next_addressed(text: str, doc: list[SourceLine]) -> bool:
+    """An addressee line (县人民政府：) after a document that has ended (a date line, or a
+    paragraph ending with a full stop, addressed to an organ) starts another document."""
+    if not _ADDRESSED_TO.match(text) or not ADDRESSEE_END.search(text[:-1]) or heading_form(text):
+        return False
+    content = [l.text for l in doc[-6:] if l.text]  # only how the document ended matters
+    dated = any(_LOOSE_DATE.match(t) or DATE_LINE.match(t) for t in content[-4:])
+    return dated or (bool(content) and content[-1].endswith("。") and
+                     bool(re.search(r"(政府|局|委员会|办公室|厅|委|公司)$", text[:-1])))
+
+
+def split_documents(lines: list[SourceLine], changes: list[Change],
+                    title: str = "") -> list[list[SourceLine]]:
+    """A paste holding several documents → one list of lines each. Documents are told apart
+    by the labels sites put before them (第二篇, 篇2, 【第二篇】, [篇2], the title followed by 2 or
+    （二）); a label 1 only marks the first, and the title printed again inside the text is
+    the site's, not a new document."""
     docs: list[list[SourceLine]] = [[]]
+    key = re.sub(r"\s+", "", title)
+    texty = False  # the current document has text, so a label 2 starts the next one
+    titled = False  # … after its title: a site's slogan above the title is not its text
+
+    def start_new() -> bool:
+        return texty and any(l.text for l in docs[-1])
+
     for line in lines:
-        m = DOC_SEPARATOR.match(line.text)
-        if m:
-            if any(l.text for l in docs[-1]):
+        text = line.text
+        numbered = _NUMBERED_TITLE.match(text)
+        if numbered and numbered["title"][0] not in UNITS and numbered["n"][0] != "0" \
+                and title_like(numbered["title"]):
+            n = int(numbered["n"])
+            if n >= 2 and start_new():
                 docs.append([])
-            changes.append(Change(line.line, f"'{line.text}' starts document {len(docs)}",
+                texty = False
+            changes.append(Change(line.line, f"the site's number {n} before the title "
+                                              f"'{numbered['title'][:30]}': document {len(docs)}"))
+            docs[-1].append(SourceLine(line.line, numbered["title"], line.level, line.role))
+            titled = True
+            continue
+        m = DOC_SEPARATOR.match(text)
+        base, index = webcopy.split_label(text) if len(text) <= 80 else (text, 0)
+        base = re.sub(r"\s+", "", webcopy.strip_collection(base))
+        if m:
+            if start_new():
+                docs.append([])
+                texty = False
+            changes.append(Change(line.line, f"'{text[:40]}' starts document {len(docs)}",
                                   "left out"))
             if m.group("rest"):
-                docs[-1].append(SourceLine(line.line, m.group("rest")))
+                docs[-1].append(SourceLine(line.line, m.group("rest"), line.level, line.role))
+            continue
+        if index and (not base or (key and base == key)):
+            if index >= 2 and start_new():
+                docs.append([])
+                texty = False
+            what = (f"the site's document label or page count in '{text[:40]}': "
+                    f"document {len(docs)}")
+            if base:
+                docs[-1].append(SourceLine(line.line, title, line.level, line.role))
+                what += ", its title kept"
+            changes.append(Change(line.line, what, "left out"))
+            continue
+        if texty and key and _next_addressed(text, docs[-1]):
+            docs.append([SourceLine(line.line, title, role="title")])
+            changes.append(Change(line.line, f"'{text}' after a finished document starts "
+                                              f"document {len(docs)} (the site gives it no title: "
+                                              "the page's title is used)"))
+            texty = False
+            docs[-1].append(line)
+            continue
+        if key and texty and re.sub(r"\s+", "", text) == key:
+            changes.append(Change(line.line, "the title printed again inside the text (the "
+                                             "site's)", "left out"))
             continue
         docs[-1].append(line)
+        if key and (re.sub(r"\s+", "", text) == key or title_like(text) == title):
+            titled = True
+        elif titled and (len(text) >= 40 or "。" in text):
+            texty = True
     return [d for d in docs if any(l.text for l in d)]
 
 
-def import_lines(lines: list[SourceLine], *, simplify: bool = False) -> list[Draft]:
-    """Recognise one or several documents in the lines of a draft."""
+def import_lines(lines: list[SourceLine], *, simplify: bool | None = None) -> list[Draft]:
+    """Recognise one or several documents in the lines of a draft. `simplify`: None converts
+    traditional characters when the text is traditional, True always, False never."""
     changes: list[Change] = []
-    cleaned = []
-    if not simplify and _is_traditional(lines):
-        changes.append(Change(lines[0].line if lines else 1, "the text is in traditional "
-                              "characters; import with --simplify to convert it", "check"))
-    convert = _simplifier().convert if simplify else None
-    for line in lines:
-        text = _clean(line.text)
-        if not text:
-            continue
-        simplified = convert(text) if convert else text
-        reason = next((why for pattern, why in FURNITURE if pattern.search(simplified)), None)
-        if reason:
-            changes.append(Change(line.line, f"{reason}: {text[:40]}", "left out"))
-            continue
-        if simplified != text:
-            changes.append(Change(line.line, f"traditional → simplified: {text[:12]}… → "
-                                             f"{simplified[:12]}…"))
-        cleaned.append(SourceLine(line.line, simplified, line.level, line.role))
-    docs = split_documents(cleaned, changes)
+    cleaned = prepare(lines, simplify, changes)
+    if not cleaned:
+        raise DraftError("the draft has no text once website furniture is left out")
+    pick = find_title(cleaned)
+    docs = split_documents(cleaned, changes, pick.text if pick else "")
     if not docs:
         raise DraftError("the draft has no text once website furniture is left out")
     drafts = [_structure(doc) for doc in docs]
     # changes made before splitting belong to the document holding their line
+    starts = [draft.first_line for draft in drafts]  # ascending: documents in source order
     for change in changes:
-        owner = drafts[0]
-        for draft in drafts:
-            if change.line >= draft.first_line:
-                owner = draft
-        owner.changes.append(change)
+        drafts[max(0, bisect.bisect_right(starts, change.line) - 1)].changes.append(change)
     for draft in drafts:
         draft.changes.sort(key=lambda c: c.line)
     return drafts
@@ -248,65 +220,160 @@ def _repair(line: SourceLine, text: str, draft: Draft) -> str:
     return text
 
 
+def _header_line(line: SourceLine, draft: Draft) -> bool:
+    """Read a line above the title as part of the 版头 (份号, 密级, 紧急程度, 发文字号, 签发人,
+    发文机关标志); False when it is none of those."""
+    text = line.text
+    if line.role == "header" or SECRECY.match(text) or text in URGENCY or \
+            re.fullmatch(r"\d{6}", text):
+        if SECRECY.match(text):
+            draft.secrecy = text
+        elif text in URGENCY:
+            draft.urgency = text
+        else:
+            draft.changes.append(Change(line.line, f"份号 {text} (copies are numbered when "
+                                                   "printed: copies: N)", "left out"))
+        return True
+    if text.startswith("签发人") and SIGNERS.match(text):  # own line (a PDF's)
+        draft.signers = SIGNERS.match(text).group("names").split()
+        return True
+    if (line.role == "number" or DOC_NUMBER_LOOSE.match(SIGNERS.sub("", text).replace(" ", ""))) \
+            and SIGNERS.search(text):
+        draft.signers = SIGNERS.search(text).group("names").split()
+        line = SourceLine(line.line, SIGNERS.sub("", text).strip(), role="number")
+        text = line.text
+    number = DOC_NUMBER_LOOSE.match(text.replace(" ", ""))
+    if line.role == "number" or number:
+        if number:
+            fixed = f"{number['code']}〔{number['year']}〕{int(number['seq'])}号"
+            if fixed != text:
+                draft.changes.append(Change(line.line, f"document number {text} → {fixed}"))
+            draft.number = fixed
+        return True
+    if line.role == "mark" or (text.endswith("文件") and len(text) <= 30 and not _kind_of(text)):
+        draft.organs.append(text[:-2] if text.endswith("文件") else text)
+        return True
+    return False
+
+
+_GLUED_ADDRESSEE = re.compile(r"^(?P<to>[^，。；：:,;！？!?]{2,30})[:：]\s*(?P<text>\S.{9,})$")
+
+
+_GLUED_TAIL = re.compile(
+    r"(?:(?<=[。！？])|\s)\s*(?P<close>特此(?:报告|请示|函告|函复|通知|批复|函)[。！]?)?\s*"
+    r"(?P<organ>(?:[A-Za-z]{1,4}\s?)?[^\s，。；：,;:！？]{1,24}(?:人民政府|委员会|党委|办公室|办事处|局|政府|村委会|公司))\s*"
+    r"(?P<date>(?:\d{4}|[〇零○O0一二三四五六七八九\s]{4,8})\s*年[^，。\s]{1,3}月[^，。\s]{1,3}日)\s*$")
+
+
+def _unglue_tail(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """The signature and date glued to the end of the last paragraph (…为谢。 特此报告 xx镇人民政府
+    二0一二年七月十日), as a PDF's one-line copy has them → lines of their own."""
+    if not rest or len(rest[-1].text) < 40:
+        return rest
+    last = rest[-1]
+    m = _GLUED_TAIL.search(last.text[-80:])
+    if not m:
+        return rest
+    cut = len(last.text) - 80 + m.start() if len(last.text) > 80 else m.start()
+    date = re.sub(r"\s+", "", m["date"]).replace("0", "〇").replace("O", "〇")
+    pieces = [last.text[:cut].strip(), m["close"] or "", despace(m["organ"]), date]
+    draft.changes.append(Change(last.line, "the signature and date glued to the end of the "
+                                           "text: put on lines of their own"))
+    return rest[:-1] + [SourceLine(last.line, p) for p in pieces if p]
+
+
 def _structure(lines: list[SourceLine]) -> Draft:
     draft = Draft(first_line=lines[0].line)
-    rest = list(lines)
-    # --- header: number and organ mark before the title ---------------------------------
-    while rest:
-        line = rest[0]
-        if line.role == "header" or (SECRECY.match(line.text) or line.text in URGENCY
-                                     or re.fullmatch(r"\d{6}", line.text)):
-            if SECRECY.match(line.text):
-                draft.secrecy = line.text
-            elif line.text in URGENCY:
-                draft.urgency = line.text
-            else:
-                draft.changes.append(Change(line.line, f"份号 {line.text} (copies are numbered "
-                                                       "when printed: copies: N)", "left out"))
-            rest.pop(0)
-            continue
-        if line.text.startswith("签发人") and SIGNERS.match(line.text):  # own line (a PDF's)
-            draft.signers = SIGNERS.match(line.text).group("names").split()
-            rest.pop(0)
-            continue
-        if (line.role == "number" or DOC_NUMBER_LOOSE.match(
-                SIGNERS.sub("", line.text).replace(" ", ""))) and SIGNERS.search(line.text):
-            draft.signers = SIGNERS.search(line.text).group("names").split()
-            line = SourceLine(line.line, SIGNERS.sub("", line.text).strip(), role="number")
-        number = DOC_NUMBER_LOOSE.match(line.text.replace(" ", ""))
-        if line.role == "number" or number:
-            if number:
-                fixed = f"{number['code']}〔{number['year']}〕{int(number['seq'])}号"
-                if fixed != line.text:
-                    draft.changes.append(Change(line.line, f"document number {line.text} → {fixed}"))
-                draft.number = fixed
-            rest.pop(0)
-        elif line.role == "mark" or (line.text.endswith("文件") and len(line.text) <= 30
-                                     and not _kind_of(line.text)):
-            draft.organs.append(line.text[:-2] if line.text.endswith("文件") else line.text)
-            rest.pop(0)
-        else:
-            break
-    if not rest:
+    pick = find_title(lines)
+    if pick is None:
         raise DraftError("no title found in the draft")
-    # --- title: the first line left, repeated copies dropped ------------------------------
-    title_line = rest.pop(0)
-    marked = MARKDOWN_HEADING.match(title_line.text)  # "# 标题" in a Markdown draft
-    title_line = SourceLine(title_line.line, marked["text"] if marked else title_line.text,
-                            title_line.level, title_line.role)
-    draft.title = _repair(title_line, title_line.text, draft)
+    # --- above the title: 版头 lines, an organ line, and the site's text ---------------------
+    if lines[pick.start].role == "site-title":
+        draft.changes.append(Change(lines[pick.start].line, f"no line reads as a title: the title "
+                                                            f"'{pick.text}' taken from the site's "
+                                                            "text naming the document"))
+        lines[pick.start] = SourceLine(lines[pick.start].line, pick.text)
+    for i, line in enumerate(lines[:pick.start]):
+        if line.role == "site-title":
+            continue  # its line is listed as left out already
+        if i == pick.organ:
+            names = line.text.split()  # joint issuance: 中共长乐镇委员会  长乐镇人民政府
+            if len(names) > 1 and all(ORGAN_END.search(n) for n in names):
+                organs = names
+            else:
+                organs = [despace(line.text)]
+            if draft.organs and draft.organs != organs:
+                for mark in lines[:i]:
+                    if mark.text.endswith("文件") or mark.role == "mark":
+                        draft.changes.append(Change(mark.line, f"organ mark '{mark.text}' "
+                                                               "(the organ line above the title "
+                                                               "names the organs)", "left out"))
+            draft.organs = organs
+        elif not _header_line(line, draft):
+            same = title_like(line.text) == pick.text
+            draft.changes.append(Change(line.line, "the title repeated" if same else
+                                        f"before the title (the site's page text): "
+                                        f"{line.text[:40]}", "left out"))
+    # --- title ------------------------------------------------------------------------------
+    title_line = lines[pick.start]
+    raw = "".join(l.text for l in lines[pick.start:pick.end])
+    marked = MARKDOWN_HEADING.match(raw) if pick.end == pick.start + 1 else None
+    rest = [l for l in lines[pick.end:] if l.role != "site-title"]
+    if pick.rest is not None:
+        if pick.organ_text:
+            draft.organs = [pick.organ_text]
+        if pick.before.strip():
+            draft.changes.append(Change(title_line.line, f"text before the title (the site's, or "
+                                                         f"the 版头 glued to it): "
+                                                         f"{pick.before[:60]}", "left out"))
+        after = pick.rest
+        for _ in range(3):  # the title printed again, a label, then the text
+            after = after.lstrip()
+            label = LABEL_AHEAD.match(after)
+            if label:
+                after = after[label.end():]
+            elif after.startswith(pick.text):
+                after = after[len(pick.text):]
+        draft.changes.append(Change(title_line.line, f"the title glued to the text that follows "
+                                                     f"it: split after '{pick.text}'"))
+        if pick.guessed:
+            draft.changes.append(Change(title_line.line, "no line reads as a title (none ends with "
+                                                         "a 文种 such as 通知 or 报告): the first "
+                                                         "line's opening words were taken; put the "
+                                                         "real title in", "check"))
+        if after.strip():
+            rest.insert(0, SourceLine(title_line.line, after.strip(), title_line.level))
+    elif pick.end - pick.start > 1:
+        draft.changes.append(Change(title_line.line, f"the title runs over {pick.end - pick.start}"
+                                                     " lines: joined"))
+    elif not marked and pick.text != raw and raw:
+        draft.changes.append(Change(title_line.line, f"title read as '{pick.text}' (the site's "
+                                                     f"label or suffix left out of '{raw[:60]}')"))
+    title_text = pick.text if not marked else marked["text"]
+    draft.title = _repair(title_line, title_text, draft)
+    if len(draft.title) > LONG_TITLE:
+        draft.changes.append(Change(title_line.line, f"the title has {len(draft.title)} "
+                                                     "characters, more than a 公文 title can: is "
+                                                     "body text glued to the title?", "check"))
     rest = _split_attachments(rest, draft)
-    draft.kind = _kind_of(draft.title)
-    while rest and rest[0].role in ("", "title") and _clean(rest[0].text) == title_line.text:
+    draft.kind = _kind_of(TITLE_TAIL.sub("", draft.title))
+    while rest and rest[0].role in ("", "title") and (
+            clean(rest[0].text) == title_line.text or title_like(rest[0].text) == pick.text):
         draft.changes.append(Change(rest[0].line, "the title repeated", "left out"))
         rest.pop(0)
     if not draft.organs:
         before = draft.title.split("关于")[0] if "关于" in draft.title else ""
         draft.organs = [before] if 1 < len(before) <= 30 else []
     # --- 主送机关: a short line ending with a colon right after the title --------------------
+    glued = _GLUED_ADDRESSEE.match(rest[0].text) if rest and not rest[0].role else None
+    if glued and ADDRESSEE_END.search(glued["to"]) and not heading_form(rest[0].text):
+        line = rest.pop(0)
+        draft.changes.append(Change(line.line, f"the addressee glued to the text: split after "
+                                               f"'{glued['to']}：'"))
+        rest[:0] = [SourceLine(line.line, glued["to"] + "："), SourceLine(line.line, glued["text"])]
     if rest and (rest[0].role == "addressee" or (re.search(r"[:：]$", rest[0].text)
                                                   and len(rest[0].text) <= 80
-                                                  and not _heading(rest[0].text))):
+                                                  and not heading_form(rest[0].text))):
         line = rest.pop(0)
         text = line.text.rstrip(":：")
         stripped = re.sub(r"^\d+(?=[\u4e00-\u9fff])", "", text)
@@ -316,6 +383,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.addressee = _repair(line, stripped, draft) + "："
         if line.text.endswith(":"):
             draft.changes.append(Change(line.line, "half-width colon after the addressee → ："))
+    rest = _unglue_tail(rest, draft)
     # --- the tail, read from the end: 版记, 附注, date, signature ---------------------------
     tail_start = len(rest)
     while tail_start:
@@ -326,8 +394,9 @@ def _structure(lines: list[SourceLine]) -> Draft:
             draft.copies_to = _repair(line, copies["rest"].rstrip("。."), draft)
         elif printed:
             draft.printer, draft.print_date = printed["printer"], printed["date"]
-        elif NOTE.match(line.text) and not draft.date:
-            draft.note = NOTE.match(line.text)["text"]
+        elif NOTE.match(line.text) and not draft.date:  # 附注, one or several lines
+            found = NOTE.match(line.text)["text"]
+            draft.note = f"{found}；{draft.note}" if draft.note else found
         elif not draft.date and (DATE_LINE.match(line.text) or
                                  DATE_LINE.match(modernise_dates(line.text)[0])):
             m = DATE_LINE.match(modernise_dates(line.text)[0])
@@ -353,8 +422,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
     # --- body: headings by their numbers, paragraphs ---------------------------------------
     # a Markdown draft that marks its title "#" starts its headings at "##"
     shift = len(marked["marks"]) if marked else 0
-    for line in body:
-        draft.body.append(_body_line(line, draft, shift))
+    _body(body, draft, shift)
     if not draft.organs and draft.signature_organs:
         draft.organs = list(draft.signature_organs)
     if not draft.organs:
@@ -362,6 +430,105 @@ def _structure(lines: list[SourceLine]) -> Draft:
                                                      "“X关于” title, no signature); fill in "
                                                      "organ", "check"))
     return draft
+
+
+_BARE_NUMBER = re.compile(r"^(?P<n>\d{1,2})(?P<text>[\u4e00-\u9fff].*)$")
+_PDF_SPACE = re.compile(r"[\u4e00-\u9fff] [A-Za-z0-9]|[A-Za-z0-9] [\u4e00-\u9fff]")
+_LOST_NUMBER = re.compile(r"^[、．]\s*(?P<text>[^，。；：,;:！？!?]{2,30})$")
+
+
+def _rejoin_broken_words(body: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """A line break inside a word that starts with 一 (产业结构单 / 一、创新能力不强……): when
+    a paragraph ends mid-sentence and the next line's 一、 is followed by no 二、, the 一 is the
+    end of a word, not a heading number."""
+    has_two = any(re.match(r"^二\s*[、．.]", l.text) for l in body)
+    out: list[SourceLine] = []
+    for line in body:
+        prev = out[-1].text if out else ""
+        if (not has_two and re.match(r"^一\s*[、．.]", line.text) and len(prev) >= 40
+                and re.search(r"[\u4e00-\u9fff]$", prev) and len(line.text) >= 15
+                and re.search(r"[。！？]", line.text)):
+            draft.changes.append(Change(line.line, f"the line broke inside a sentence "
+                                                   f"(…{prev[-4:]} / {line.text[:6]}…) and no 二、 "
+                                                   "follows: joined, not a heading"))
+            out[-1] = SourceLine(out[-1].line, prev + line.text, out[-1].level, out[-1].role)
+            continue
+        out.append(line)
+    return out
+
+
+def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
+    """Body lines → plan markup, with heading numbers a paste damaged put right: a number
+    that lost its separator (1把安全生产…, read so only when 2 follows or 1 came before), a
+    separator that lost its number (、安全生产控制指标), a （一） lost before （二）."""
+    body = _rejoin_broken_words(body, draft)
+    numbering = webcopy.Numbering()
+    out: list[tuple[SourceLine, str, int, int]] = []  # line, markup, level, number
+    for i, line in enumerate(body):
+        text = line.text
+        bare = _BARE_NUMBER.match(text) if not line.level else None
+        lost = _LOST_NUMBER.match(text) if not line.level else None
+        if bare and bare["text"][0] not in UNITS and not heading_form(text):
+            n = int(bare["n"])
+            follows = any(re.match(rf"^{n + 1}\s*[、.．]?[\u4e00-\u9fff]", l.text) and
+                          l.text[len(str(n + 1)):][:1] not in UNITS for l in body[i + 1:i + 40])
+            if (n == 1 and follows) or (n > 1 and numbering.last[2] == n - 1):
+                draft.changes.append(Change(line.line, f"heading number {n} had no separator: "
+                                                       f"read as {n}. (level 3)"))
+                line = SourceLine(line.line, f"{n}.{bare['text']}", line.level, line.role)
+        elif lost:
+            n = numbering.last[0] + 1
+            label = f"{chinese_number(n)}、" if n < 100 else ""
+            draft.changes.append(Change(line.line, f"a heading whose number was lost "
+                                                   f"('、{lost['text'][:20]}'): read as level 1 "
+                                                   f"({label})"))
+            line = SourceLine(line.line, label + lost["text"], line.level, line.role)
+        if len(_PDF_SPACE.findall(line.text)) >= 3:
+            draft.changes.append(Change(line.line, "spaces a PDF put around Latin letters and "
+                                                   "digits inside the Chinese text removed"))
+            line = SourceLine(line.line, despace(line.text), line.level, line.role)
+        markup = _body_line(line, draft, shift)
+        heading = MARKDOWN_HEADING.match(markup)
+        found = heading_form(line.text)
+        level = len(heading["marks"]) if heading else 0
+        n = 0
+        if heading and found and not found[1].startswith("#"):
+            m = webcopy.LABEL_START.match(line.text)
+            n = webcopy.label_value(m)[1] if m else 0
+        if level:
+            numbering.see(level, n or numbering.last[level - 1] + 1)
+        out.append((line, markup, level, n))
+    # a report with no numbered level-1 heading: a short line standing alone between
+    # paragraphs (2020年工作回顾) is a section heading without a number
+    if not any(level == 1 for _l, _m, level, _n in out):
+        for i in range(1, len(out) - 1):
+            line, markup, level, _n = out[i]
+            before, after = out[i - 1][1], out[i + 1][1]
+            if (not level and 4 <= len(markup) <= 16 and not re.search(r"[\s\W]", markup)
+                    and before[-1:] in "。！？" and len(after) >= 60 and not out[i + 1][2]):
+                out[i] = (line, "# " + markup, 1, 0)
+                draft.changes.append(Change(line.line, f"'{markup}' stands alone between "
+                                                       "paragraphs: read as a level-1 heading "
+                                                       "without a number"))
+    # a （一） lost before （二）: the short line after the level-1 heading is it
+    last_parent = -1
+    seen_level2 = False
+    for i, (line, markup, level, n) in enumerate(out):
+        if level == 1:
+            last_parent, seen_level2 = i, False
+        elif level == 2:
+            if n == 2 and not seen_level2:
+                for j in range(last_parent + 1, i):
+                    cand = out[j]
+                    if cand[2] == 0 and len(cand[1]) <= 25 and not re.search(r"[。！？；;]",
+                                                                              cand[1]):
+                        out[j] = (cand[0], "## " + cand[1], 2, 1)
+                        draft.changes.append(Change(cand[0].line, f"'{cand[1]}' stands where "
+                                                    "（一） belongs before （二）: read as a level-2 "
+                                                    "heading whose number was lost"))
+                        break
+            seen_level2 = True
+    draft.body.extend(markup for _line, markup, _level, _n in out)
 
 
 def _split_attachments(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
@@ -387,22 +554,19 @@ def _split_attachments(rest: list[SourceLine], draft: Draft) -> list[SourceLine]
 
 
 def _body_line(line: SourceLine, draft: Draft, shift: int = 0) -> str:
-    found = _heading(line.text)
+    found = heading_form(line.text)
     level = line.level
     if found and not level:
         level, typed, text, proper = found
         if typed.startswith("#"):
             level = max(1, level - shift)
-        if _run_in(text) and typed and not typed.startswith("#"):
-            fixed = proper + text
-            if typed != proper.rstrip():
-                draft.changes.append(Change(line.line, f"heading number {typed} → {proper} "
-                                                       "(kept in a paragraph: body text runs on "
-                                                       "after the heading)"))
-            return _repair(line, fixed, draft)
+        run_on = split_run_in(text)[1] if typed and not typed.startswith("#") else ""
         if typed and typed != proper and not typed.startswith("#"):
             draft.changes.append(Change(line.line, f"heading number {typed} → {proper} "
                                                    f"(level {level})"))
+        if run_on:
+            draft.changes.append(Change(line.line, f"level-{level} heading with its text running "
+                                                   "on in the same paragraph: a run-in heading"))
         return "#" * level + " " + _repair(line, text, draft)
     if level:
         text = found[2] if found else line.text

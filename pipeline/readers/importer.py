@@ -36,7 +36,9 @@ def _converted(path: Path) -> Path:
     return converted
 
 
-def import_draft(path: Path, *, simplify: bool = False) -> list[Draft]:
+def import_draft(path: Path, *, simplify: bool | None = None) -> list[Draft]:
+    """The documents a draft holds. simplify: None converts traditional characters when the
+    text is traditional, True always, False never."""
     path = Path(path)
     if not path.exists():
         raise DraftError(f"'{path}' does not exist")

@@ -110,6 +110,17 @@ def _tabs(*stops: tuple[str, float]):
                                 for kind, pos in stops])
 
 
+def _heading_para(block: Heading, style: str, *ppr):
+    """A heading paragraph: the level's style numbers it (live numbering) and sets label and
+    heading text in the level's font; the text of a run-in heading runs on in the body font,
+    and such a paragraph is not kept with the next one (it is body text, not a title line).
+    `ppr`: further paragraph properties (numbering, a page break)."""
+    if not block.body:
+        return _para(style, [_run(block.text)], *ppr)
+    runs = [_run(block.text), _run(block.body, gb.ROLE_BODY)]
+    return _para(style, runs, val("w:keepNext", 0), *ppr)
+
+
 def _blank(n: int = 1):
     return [_para("GwBody", (), _ind()) for _ in range(n)]
 
@@ -252,7 +263,7 @@ class _DocxWriter:
                 num = None
                 if num_id != styles.BODY_NUM_ID:
                     num = el("w:numPr", None, val("w:ilvl", block.level - 1), val("w:numId", num_id))
-                self.blocks.append(_para(style, [_run(block.text)], num, page_break))
+                self.blocks.append(_heading_para(block, style, num, page_break))
             elif isinstance(block, Paragraph):
                 if carry and carry[0] == n and carry[1]:
                     self._carried(block.text, self.pages.carry_lines)

@@ -295,9 +295,8 @@ class _HtmlLayout:
             at = f"{where}第{n}段"
             tag = ("body", n - 1, type(block).__name__)
             if isinstance(block, Heading):
-                self.out.append(self.set.para(block.label + block.text,
-                                              levels[block.level].font_role, where=at,
-                                              first_x=indent, keep_next=True, tag=tag))
+                self.out.append(self._heading(block, levels[block.level].font_role, at, indent,
+                                              tag=tag))
             elif isinstance(block, Paragraph):
                 self.out.append(self.set.para(block.text, gb.ROLE_BODY, where=at,
                                               first_x=indent, tag=tag))
@@ -305,6 +304,30 @@ class _HtmlLayout:
                 table = self._table(block, at)
                 table.tag = tag
                 self.out.append(table)
+
+    def _heading(self, block: Heading, role: str, where: str, indent: float, **kw) -> Para:
+        """A heading: label and heading text in the level's font; the text of a run-in heading
+        runs on in the body font, in the same lines, and is not kept with what follows. `kw`
+        goes to the paragraph (Para's other fields)."""
+        head = block.label + block.text
+        if not block.body:
+            return self.set.para(head, role, where=where, first_x=indent, keep_next=True, **kw)
+        size, tracking = gb.BODY_SIZE_PT, gb.tracking_pt(gb.BODY_SIZE_PT)
+        head_adv = self.set.advance_fn(role, where)
+        body_adv = self.set.advance_fn(gb.ROLE_BODY, where)
+        advances = [head_adv(c) for c in head] + [body_adv(c) for c in block.body]
+        head_family = self.fonts.face(role).family
+        lines, done = [], 0
+        for set_line in break_lines(head + block.body, CORE_W - indent, CORE_W, size, tracking,
+                                    body_adv, advances):
+            cut = max(0, min(len(set_line.text), len(head) - done))
+            runs = [Run(r.text, r.family or head_family)
+                    for r in self.set.runs(set_line.text[:cut], role, where)]
+            runs += self.set.runs(set_line.text[cut:], gb.ROLE_BODY, where)
+            lines.append(Line(runs, indent if not lines else 0.0, set_line.spacing(tracking),
+                              set_line.width))
+            done += len(set_line.text)
+        return Para(gb.ROLE_BODY, size, lines, **kw)
 
     def _table(self, table: Table, where: str) -> TableBlock:
         widths = geo.table_column_widths(table.header, table.rows, text_chars)

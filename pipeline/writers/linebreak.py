@@ -51,16 +51,24 @@ def _may_break_between(before: str, after: str) -> bool:
 
 
 def break_lines(text: str, first_room: float, room: float, size: float, tracking: float,
-                advance: Callable[[str], float]) -> list[SetLine]:
+                advance: Callable[[str], float], advances: list[float] | None = None
+                ) -> list[SetLine]:
     """Break `text` into lines: the first `first_room` pt wide, the others `room`.
 
     advance(ch) is a character's advance in em; each character also takes `tracking` pt.
-    Every line but the last is marked for justification.
+    `advances`, when given, holds each character's advance instead (a paragraph set in two
+    fonts, such as a run-in heading). Every line but the last is marked for justification.
     """
     pieces = units(text)
     if not pieces:
         return [SetLine("", 0.0, first_room, False)]
-    widths = [sum(advance(c) * size + tracking for c in u) for u in pieces]
+    if advances is None:
+        widths = [sum(advance(c) * size + tracking for c in u) for u in pieces]
+    else:
+        widths, at = [], 0
+        for u in pieces:
+            widths.append(sum(a * size + tracking for a in advances[at:at + len(u)]))
+            at += len(u)
     lines: list[SetLine] = []
     start = 0
     while start < len(pieces):
