@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
+from pipeline.data import data_fingerprint
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import read_roster
@@ -81,6 +82,7 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
         raise RowsError(f"{len(problems)} problem(s) in the rows; nothing was built:\n  "
                         + "\n  ".join(problems))
     plan_bytes = plan_path.read_bytes()
+    data_digest = data_fingerprint(plan_path)  # a changed spreadsheet rebuilds every row
     manifest_path = out_dir / f"{plan_path.stem}-manifest.csv"
     previous = _read_manifest(manifest_path)
     done: list[BatchRow] = []
@@ -88,7 +90,8 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
     for n, (row_number, values) in enumerate(rows, start=1):
         row_key = values[key_column]
         fingerprint = hashlib.sha256(json.dumps(
-            [__version__, plan_bytes.hex(), values, list(formats)], ensure_ascii=False,
+            [__version__, plan_bytes.hex(), values, list(formats), data_digest],
+            ensure_ascii=False,
             sort_keys=True).encode()).hexdigest()[:16]
         doc, plan = document_from_plan(plan_path, values)
         doc.key = f"{doc.key}#{row_key}"
