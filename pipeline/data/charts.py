@@ -21,41 +21,38 @@ from pipeline.data.compute import select, text_of
 from pipeline.data.schema import ChartPlan
 from pipeline.data.sources import Sheet
 from pipeline.errors import DataError
-from pipeline.fonts import FontBook, FontError, covers
+from pipeline.fonts import Face, FontBook, FontError, covers
 
 PNG_DPI = 300  # print quality for the .docx picture: 156 mm → 1843 px
 TEXT_PT = 10.5  # 五号, what printed statistics charts use for labels
 GREYS = ("#404040", "#9a9a9a", "#6b6b6b", "#c8c8c8", "#202020", "#b0b0b0")  # print in black
 
 
-def _face_ok(face) -> bool:
-    return not face.path.lower().endswith((".ttc", ".otc")) or face.index == 0
-
-
 @lru_cache(maxsize=None)
-def _family(path: str) -> str:
+def _family(face: Face) -> str:
+    """The name matplotlib knows the face by (it reads every face of a .ttc collection)."""
     from matplotlib import font_manager
 
-    font_manager.fontManager.addfont(path)
-    return font_manager.FontProperties(fname=path).get_name()
+    font_manager.fontManager.addfont(face.path)
+    names = {entry.name for entry in font_manager.fontManager.ttflist
+             if entry.fname == face.path}
+    return face.family if face.family in names else \
+        font_manager.FontProperties(fname=face.path).get_name()
 
 
 def _families(texts: list[str], fonts: FontBook, where: str) -> list[str]:
     """matplotlib font families for the texts: the chart role's font first, then one for each
     character it lacks (matplotlib falls back glyph by glyph along the list)."""
-    faces = [f for f in fonts.faces(gb.ROLE_CHART) if _face_ok(f)]
-    if not faces:
-        raise FontError(f"{where}: no single-face font for {gb.ROLE_CHART}; install FandolHei")
-    chosen = [faces[0]]
+    chosen = [fonts.face(gb.ROLE_CHART)]
     for ch in sorted(set("".join(texts))):
         if ch.isspace() or any(covers(f, ch) for f in chosen):
             continue
         other = fonts.fallback(gb.ROLE_CHART, ch)
-        if other is None or not _face_ok(other):
+        if other is None:
             raise FontError(f"{where}: no installed font has '{ch}' (U+{ord(ch):04X}) for the "
                             "chart; install a font that covers it or replace the character")
         chosen.append(other)
-    return [_family(f.path) for f in dict.fromkeys(chosen)]
+    return list(dict.fromkeys(_family(f) for f in chosen))
 
 
 def chart_data(name: str, spec: ChartPlan, sheet: Sheet) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline import model
 from pipeline.data import numbers as fmt
 from pipeline.data.schema import Change, FigurePlan, Share, TablePlan, as_list
-from pipeline.data.sources import Sheet, _cell_text
+from pipeline.data.sources import Sheet, cell_text
 from pipeline.errors import DataError
 
 PERCENT_DECIMALS = 1  # shares and changes, unless the plan says otherwise
@@ -18,9 +18,7 @@ PERCENT_DECIMALS = 1  # shares and changes, unless the plan says otherwise
 
 def _norm(value) -> str:
     """A cell or a filter value as comparable text: 2025, 2025.0 and '2025' are one year."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(_cell_text(value)).strip()
+    return cell_text(value).strip()
 
 
 def text_of(sheet: Sheet, column: str) -> pd.Series:

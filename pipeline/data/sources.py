@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.errors import DataError
-from pipeline.readers.roster import _SPACES, _TOTAL, _cell_text, _header_row, clean_text
+from pipeline.readers.roster import (_NOTE, _SPACES, _TOTAL, _cell_text, _header_row,
+                                     clean_text)
 from pipeline.readers.textfile import decode
 
-_NOTE = re.compile(r"^\s*(注|备注|说明|填表|填报|数据来源|资料来源|制表|审核)")
 _FULL_DIGITS = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF0E: ord("."),
                                                                 0xFF0D: ord("-")}
 
@@ -75,13 +74,13 @@ class Sheet:
         raw = self.frame[column]
         values = pd.to_numeric(raw, errors="coerce") if raw.dtype != object else None
         if values is None or values.isna().any():
-            text = raw.map(_cell_text).astype(str).str.translate(_FULL_DIGITS)
+            text = raw.map(cell_text).str.translate(_FULL_DIGITS)
             text = text.str.replace(r"[\s\u3000,，]", "", regex=True)
             values = pd.to_numeric(text, errors="coerce")
             bad = values.isna()
             if bad.any():
                 row = bad.idxmax()
-                cell = str(_cell_text(raw.loc[row])).strip()
+                cell = cell_text(raw.loc[row]).strip()
                 what = f"'{cell}' is not a number" if cell else "the cell is empty (write 0 if there is none)"
                 raise self.fail(f"{'sheet ' + repr(self.sheet) + ', ' if self.sheet else ''}"
                                 f"row {row}, column {self.letters[column]} ({column}): {what}; "
@@ -95,7 +94,7 @@ class Sheet:
         raw = self.frame[column]
         if raw.dtype != object:
             return True
-        text = raw.map(_cell_text).astype(str).str.translate(_FULL_DIGITS).str.replace(
+        text = raw.map(cell_text).str.translate(_FULL_DIGITS).str.replace(
             r"[\s\u3000,，]", "", regex=True)
         filled = text[text != ""]
         return bool(len(filled)) and pd.to_numeric(filled, errors="coerce").notna().mean() > 0.5
@@ -122,7 +121,7 @@ def _grid(path: Path, sheet) -> tuple[pd.DataFrame, str]:
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise DataError(f"cannot open it as an Excel workbook ({exc})", file=path) from None
         title = _sheet_of(path, book.sheet_names, sheet)
-        return book.parse(title, header=None, dtype=object), title
+        return pd.read_excel(book, sheet_name=title, header=None, dtype=object), title
     if suffix == ".xls":
         raise DataError("the old .xls format; save it from Excel as .xlsx", file=path)
     if sheet is not None:
@@ -135,8 +134,11 @@ def _grid(path: Path, sheet) -> tuple[pd.DataFrame, str]:
         sep = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         sep = ","
-    frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, sep=sep,
-                        keep_default_na=False, skip_blank_lines=False)
+    # rows of unequal length (a title row above the header) are normal in an office's CSV;
+    # the csv module takes them as they come, pandas' reader would stop at the second row
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     return frame, ""
 
 
@@ -180,6 +182,11 @@ def _read(path: Path, stamp: tuple, sheet, header_row: int | None,
         body = body[~(totals | notes)]
     letters = {n: column_letter(i) for i, n in enumerate(names) if n}
     return Sheet(path, title, body, letters, header_index + 1, skipped)
+
+
+def cell_text(value) -> str:
+    """A cell as the clerk sees it: '' for blank, 2025 for 2025.0."""
+    return "" if _blank(value) else str(_cell_text(value))
 
 
 def _blank(value) -> bool:
