@@ -89,7 +89,11 @@ def render_chart(name: str, spec: ChartPlan, sheet: Sheet, fonts: FontBook,
         fig, ax = plt.subplots(figsize=(width_pt / 72, height_pt / 72))
         try:
             _draw(ax, spec, data, labels)
-            fig.tight_layout(pad=0.4)
+            # the chart's ink keeps inside its lines as a line's characters do: the half of the
+            # leading above and below the glyphs stays white (so a chart opening a page
+            # starts, like text, on the core's top edge and not in the margin)
+            inset = (line_pt - gb.BODY_INK_HEIGHT_EM * gb.BODY_SIZE_PT) / 2 / height_pt
+            fig.tight_layout(pad=0.2, rect=(0, inset, 1, 1 - inset))
             svg, png = io.BytesIO(), io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None})
             fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline import model
@@ -22,25 +23,22 @@ def _norm(value) -> str:
 
 
 def text_of(sheet: Sheet, column: str) -> pd.Series:
-    key = ("text", column)
-    if key not in sheet._numbers:
-        sheet._numbers[key] = sheet.frame[column].map(_norm)
-    return sheet._numbers[key]
+    return sheet.text(column)
 
 
 def select(sheet: Sheet, where: dict, used_by: str) -> pd.Index:
     """The spreadsheet rows matching every filter (column = value, or any of a list)."""
-    mask = pd.Series(True, index=sheet.frame.index)
+    mask = np.ones(len(sheet.frame), dtype=bool)
     for name, wanted in where.items():
         column = sheet.column(name, used_by)
-        mask &= text_of(sheet, column).isin({_norm(v) for v in as_list(wanted)})
+        mask &= sheet.matching(column, {_norm(v) for v in as_list(wanted)})
     rows = sheet.frame.index[mask]
     if len(rows) == 0:
         shown = "; ".join(f"{k} = {'/'.join(map(str, as_list(v)))}" for k, v in where.items())
         hint = ""
         if where:
             first = sheet.column(next(iter(where)), used_by)
-            values = list(dict.fromkeys(text_of(sheet, first)))[:8]
+            values = list(text_of(sheet, first).unique()[:8])
             hint = f" ({first} has: {', '.join(values)}{' …' if len(values) == 8 else ''})"
         raise DataError(f"{used_by}: no row of {sheet.label} matches {shown or 'anything'}"
                         f"{hint}; the selection is empty", file=sheet.path)
@@ -231,7 +229,7 @@ def _pivot(spec: TablePlan, sheet: Sheet, rows: pd.Index, used_by: str):
                          "v": sheet.numbers(values, used_by).loc[rows]})
     wide = long.pivot_table(index="i", columns="c", values="v", aggfunc="sum", fill_value=0,
                             sort=False)
-    wide = wide.reindex(index=list(dict.fromkeys(long["i"])), columns=list(dict.fromkeys(long["c"])))
+    wide = wide.reindex(index=long["i"].unique(), columns=long["c"].unique())  # sheet order
     wide = wide.reset_index()
     wide.columns = [index, *wide.columns[1:]]
     wide.columns = [str(c) for c in wide.columns]

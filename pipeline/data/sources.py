@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.errors import DataError
@@ -71,17 +72,19 @@ class Sheet:
         skips a village is the mistake this feature exists to prevent."""
         if column in self._numbers:
             return self._numbers[column]
-        raw = self.frame[column]
-        values = pd.to_numeric(raw, errors="coerce") if raw.dtype != object else None
-        if values is None or values.isna().any():
-            text = raw.map(cell_text).str.translate(_FULL_DIGITS)
-            text = text.str.replace(r"[\s\u3000,，]", "", regex=True)
-            values = pd.to_numeric(text, errors="coerce")
+        text = self.frame[column]
+        values = self._coerced(column)
+        bad = values.isna()
+        if bad.any():  # only the few odd cells take the slow path: 1,234 / １２ / 12 万
+            fixed = text[bad].str.translate(_FULL_DIGITS).str.replace(
+                r"[\s\u3000,，]", "", regex=True)
+            values[bad] = pd.to_numeric(fixed, errors="coerce")
             bad = values.isna()
             if bad.any():
                 row = bad.idxmax()
-                cell = cell_text(raw.loc[row]).strip()
-                what = f"'{cell}' is not a number" if cell else "the cell is empty (write 0 if there is none)"
+                cell = text.loc[row]
+                what = (f"'{cell}' is not a number" if cell
+                        else "the cell is empty (write 0 if there is none)")
                 raise self.fail(f"{'sheet ' + repr(self.sheet) + ', ' if self.sheet else ''}"
                                 f"row {row}, column {self.letters[column]} ({column}): {what}; "
                                 f"{used_by} adds this column up")
@@ -91,13 +94,43 @@ class Sheet:
     def is_numeric(self, column: str) -> bool:
         """Most filled cells are numbers: then the column is summed, and a stray text cell in
         it is an error rather than a reason to treat the column as text."""
-        raw = self.frame[column]
-        if raw.dtype != object:
+        text = self.frame[column]
+        filled = text != ""
+        if not filled.any():
+            return False
+        if self._coerced(column)[filled].notna().mean() > 0.5:
             return True
-        text = raw.map(cell_text).str.translate(_FULL_DIGITS).str.replace(
-            r"[\s\u3000,，]", "", regex=True)
-        filled = text[text != ""]
-        return bool(len(filled)) and pd.to_numeric(filled, errors="coerce").notna().mean() > 0.5
+        cleaned = text[filled].str.translate(_FULL_DIGITS).str.replace(r"[\s\u3000,，]", "", regex=True)
+        return bool(pd.to_numeric(cleaned, errors="coerce").notna().mean() > 0.5)
+
+    def text(self, column: str) -> pd.Series:
+        return self.frame[column]
+
+    def matching(self, column: str, wanted: set[str]) -> np.ndarray:
+        """Rows whose cell is one of `wanted`, compared on the column's distinct values
+        (factorised once): a filter costs an integer pass, not a string comparison per row."""
+        key = ("codes", column)
+        if key not in self._numbers:
+            self._numbers[key] = pd.factorize(self.frame[column])
+        codes, uniques = self._numbers[key]
+        hits = [i for i, u in enumerate(uniques) if u in wanted]
+        return np.isin(codes, hits)
+
+    def _coerced(self, column: str) -> pd.Series:
+        """The column through pd.to_numeric, NaN where a cell is no plain number."""
+        key = ("coerced", column)
+        if key not in self._numbers:
+            self._numbers[key] = by_uniques(self.frame[column],
+                                            lambda u: pd.to_numeric(u, errors="coerce"))
+        return self._numbers[key]
+
+
+def by_uniques(series: pd.Series, fn) -> pd.Series:
+    """fn applied to each distinct value once: a report's columns repeat a few values (years,
+    months, villages, counts) over many rows, so this is one hash pass plus a small fn."""
+    codes, uniques = pd.factorize(series)
+    done = pd.Series(fn(pd.Series(uniques, dtype=object))).to_numpy()
+    return pd.Series(done[codes], index=series.index)
 
 
 def _sheet_of(path: Path, names: list[str], sheet) -> str:
@@ -134,11 +167,19 @@ def _grid(path: Path, sheet) -> tuple[pd.DataFrame, str]:
         sep = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         sep = ","
-    # rows of unequal length (a title row above the header) are normal in an office's CSV;
-    # the csv module takes them as they come, pandas' reader would stop at the second row
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    # rows of unequal length (a title row above the header) are normal in an office's CSV:
+    # pandas' C reader is told the widest row of the top ones; a longer row further down
+    # sends the file through the csv module instead
+    top = list(csv.reader(io.StringIO(text[:20000]), delimiter=sep))[:50]
+    width = max((len(r) for r in top), default=1)
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=object,
+                            sep=sep, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, engine="c").fillna("")
+    except pd.errors.ParserError:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        width = max((len(r) for r in rows), default=0)
+        frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     return frame, ""
 
 
@@ -168,14 +209,22 @@ def _read(path: Path, stamp: tuple, sheet, header_row: int | None,
     body = grid.iloc[header_index + 1:, [i for i, n in enumerate(names) if n]].copy()
     body.columns = [n for n in names if n]
     body.index = body.index + 1  # 0-based grid rows → the row numbers Excel shows
-    filled = body.map(lambda v: not _blank(v))
+    # every cell as the text the clerk sees, once: filters, labels and numbers all start
+    # from it (2025.0 from Excel reads 2025; repr keeps every float exact)
+    from_csv = path.suffix.lower() not in (".xlsx", ".xlsm")  # CSV cells are already text
+    for name in body.columns:
+        column = body[name]
+        body[name] = by_uniques(column, lambda u: (u if from_csv else u.map(cell_text))
+                                .str.strip())
+    filled = body.ne("")
     body = body[filled.any(axis=1)]
     skipped = []
-    first = body.iloc[:, 0].map(lambda v: "" if _blank(v) else str(v)) if len(body.columns) else None
+    first = body.iloc[:, 0] if len(body.columns) else None
     if first is not None:
         # a 合计 row the clerk typed would be counted twice; a note under the table is no data
-        totals = first.str.match(_TOTAL.pattern)
-        notes = first.str.match(_NOTE.pattern) & (filled.loc[body.index].sum(axis=1) == 1)
+        totals = by_uniques(first, lambda u: u.str.match(_TOTAL.pattern)).astype(bool)
+        notes = by_uniques(first, lambda u: u.str.match(_NOTE.pattern)).astype(bool) & (
+            filled.loc[body.index].sum(axis=1) == 1)
         skipped = [f"{path.name} row {r}: '{first[r].strip()[:20]}' left out (a "
                    f"{'total' if totals[r] else 'note'}, not data)"
                    for r in body.index[totals | notes]]
