@@ -73,7 +73,7 @@ class Sheet:
         if column in self._numbers:
             return self._numbers[column]
         text = self.frame[column]
-        values = self._coerced(column)
+        values = self._coerced(column).copy()
         bad = values.isna()
         if bad.any():  # only the few odd cells take the slow path: 1,234 / １２ / 12 万
             fixed = text[bad].str.translate(_FULL_DIGITS).str.replace(
@@ -109,10 +109,7 @@ class Sheet:
     def matching(self, column: str, wanted: set[str]) -> np.ndarray:
         """Rows whose cell is one of `wanted`, compared on the column's distinct values
         (factorised once): a filter costs an integer pass, not a string comparison per row."""
-        key = ("codes", column)
-        if key not in self._numbers:
-            self._numbers[key] = pd.factorize(self.frame[column])
-        codes, uniques = self._numbers[key]
+        codes, uniques = self._codes(column)
         hits = [i for i, u in enumerate(uniques) if u in wanted]
         return np.isin(codes, hits)
 
@@ -120,17 +117,17 @@ class Sheet:
         """The column through pd.to_numeric, NaN where a cell is no plain number."""
         key = ("coerced", column)
         if key not in self._numbers:
-            self._numbers[key] = by_uniques(self.frame[column],
-                                            lambda u: pd.to_numeric(u, errors="coerce"))
+            codes, uniques = self._codes(column)
+            numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+            self._numbers[key] = pd.Series(numbers.to_numpy(dtype=float)[codes],
+                                           index=self.frame.index)
         return self._numbers[key]
 
-
-def by_uniques(series: pd.Series, fn) -> pd.Series:
-    """fn applied to each distinct value once: a report's columns repeat a few values (years,
-    months, villages, counts) over many rows, so this is one hash pass plus a small fn."""
-    codes, uniques = pd.factorize(series)
-    done = pd.Series(fn(pd.Series(uniques, dtype=object))).to_numpy()
-    return pd.Series(done[codes], index=series.index)
+    def _codes(self, column: str):
+        key = ("codes", column)
+        if key not in self._numbers:
+            self._numbers[key] = pd.factorize(self.frame[column])
+        return self._numbers[key]
 
 
 def _sheet_of(path: Path, names: list[str], sheet) -> str:
@@ -175,7 +172,7 @@ def _grid(path: Path, sheet) -> tuple[pd.DataFrame, str]:
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, names=range(width), dtype=object,
                             sep=sep, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, engine="c").fillna("")
+                            skip_blank_lines=False, engine="c")
     except pd.errors.ParserError:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep))
         width = max((len(r) for r in rows), default=0)
@@ -206,31 +203,47 @@ def _read(path: Path, stamp: tuple, sheet, header_row: int | None,
             raise DataError(f"row {header_index + 1}: columns {column_letter(seen[name])} and "
                             f"{column_letter(i)} are both headed '{name}'", file=path)
         seen.setdefault(name, i)
-    body = grid.iloc[header_index + 1:, [i for i, n in enumerate(names) if n]].copy()
-    body.columns = [n for n in names if n]
-    body.index = body.index + 1  # 0-based grid rows → the row numbers Excel shows
-    # every cell as the text the clerk sees, once: filters, labels and numbers all start
-    # from it (2025.0 from Excel reads 2025; repr keeps every float exact)
+    columns = [n for n in names if n]
+    body = grid.iloc[header_index + 1:, [i for i, n in enumerate(names) if n]]
+    rows = np.arange(header_index + 1, len(grid)) + 1  # the row numbers Excel shows
+    # every cell as the text the clerk sees (2025.0 from Excel reads 2025; repr keeps every
+    # float exact), worked out once per distinct value: a report's columns repeat a few
+    # values (years, months, villages, counts) over many rows
     from_csv = path.suffix.lower() not in (".xlsx", ".xlsm")  # CSV cells are already text
-    for name in body.columns:
-        column = body[name]
-        body[name] = by_uniques(column, lambda u: (u if from_csv else u.map(cell_text))
-                                .str.strip())
-    filled = body.ne("")
-    body = body[filled.any(axis=1)]
+    encoded = [_encode(body.iloc[:, i], from_csv) for i in range(len(columns))]
+    filled = np.zeros((len(rows), len(columns)), dtype=bool)
+    for i, (codes, uniques) in enumerate(encoded):
+        blank = [k for k, u in enumerate(uniques) if u == ""]
+        filled[:, i] = ~np.isin(codes, blank)
+    keep = filled.any(axis=1)
     skipped = []
-    first = body.iloc[:, 0] if len(body.columns) else None
-    if first is not None:
+    if columns:
         # a 合计 row the clerk typed would be counted twice; a note under the table is no data
-        totals = by_uniques(first, lambda u: u.str.match(_TOTAL.pattern)).astype(bool)
-        notes = by_uniques(first, lambda u: u.str.match(_NOTE.pattern)).astype(bool) & (
-            filled.loc[body.index].sum(axis=1) == 1)
-        skipped = [f"{path.name} row {r}: '{first[r].strip()[:20]}' left out (a "
-                   f"{'total' if totals[r] else 'note'}, not data)"
-                   for r in body.index[totals | notes]]
-        body = body[~(totals | notes)]
+        codes, uniques = encoded[0]
+        totals = np.isin(codes, [k for k, u in enumerate(uniques) if _TOTAL.match(u)])
+        notes = np.isin(codes, [k for k, u in enumerate(uniques) if _NOTE.match(u)]) & (
+            filled.sum(axis=1) == 1)
+        for r in np.flatnonzero((totals | notes) & keep):
+            skipped.append(f"{path.name} row {rows[r]}: '{uniques[codes[r]][:20]}' left out "
+                           f"(a {'total' if totals[r] else 'note'}, not data)")
+        keep &= ~(totals | notes)
+    index = pd.Index(rows[keep])
+    frame = pd.DataFrame({name: pd.Series(uniques[codes[keep]], index=index, dtype=object)
+                          for name, (codes, uniques) in zip(columns, encoded)}, index=index)
     letters = {n: column_letter(i) for i, n in enumerate(names) if n}
-    return Sheet(path, title, body, letters, header_index + 1, skipped)
+    sheet = Sheet(path, title, frame, letters, header_index + 1, skipped)
+    for name, (codes, uniques) in zip(columns, encoded):
+        sheet._numbers[("codes", name)] = (codes[keep], uniques)
+    return sheet
+
+
+def _encode(column: pd.Series, from_csv: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct cleaned texts) of a column: texts[codes] is the column."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    clean = [u.strip() if from_csv and isinstance(u, str) else cell_text(u).strip()
+             for u in uniques]
+    sub, texts = pd.factorize(np.array(clean, dtype=object))
+    return sub[codes], np.asarray(texts, dtype=object)
 
 
 def cell_text(value) -> str:
