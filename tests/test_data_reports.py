@@ -442,30 +442,12 @@ def test_chart_font_falls_back_for_a_rare_character_without_tofu(tmp_path):
 
 
 # --- batch: each village's circular draws its figures from the same workbook -------------------
-BATCH = """\
-kind: 通报
-id: 2025-集体经济
-organ: 青山镇人民政府
-number: auto
-number_code: 青政通
-title: 青山镇人民政府关于{{ row.村 }}2025年度集体经济发展情况的通报
-to: "{{ row.村 }}村民委员会"
-data:
-  villages: {file: data/villages.xlsx, sheet: 2025年}
-figures:
-  income: {from: villages, value: 集体经济收入, where: {村: "{{ row.村 }}"}, unit: 万元, decimals: 1}
-  change: {from: villages, value: 集体经济收入, compare: 上年集体经济收入, where: {村: "{{ row.村 }}"}, as: change}
-  share: {from: villages, value: 集体经济收入, where: {村: "{{ row.村 }}"}, as: share}
-body: |
-  你村2025年集体经济收入{{ figures.income }}，比上年{{ figures.change }}，占全镇的{{ figures.share }}。
-signature:
-  date: 2026-01-20
-"""
-
-
 def test_batch_rows_draw_their_figures_from_the_data(tmp_path, capsys):
+    """inputs/batch/village-economy.yaml, the demo, on a copy of inputs/data."""
     shutil.copytree(DATA, tmp_path / "data")
-    plan = _plan(tmp_path, BATCH, "notice.yaml")
+    (tmp_path / "batch").mkdir()
+    plan = tmp_path / "batch" / "notice.yaml"
+    shutil.copy(INPUTS / "batch" / "village-economy.yaml", plan)
     out = tmp_path / "out"
     args = ["batch", str(plan), "--rows", str(tmp_path / "data" / "villages.xlsx"), "--sheet",
             "2025年", "-o", str(out), "--format", "docx", "--db",
@@ -475,6 +457,9 @@ def test_batch_rows_draw_their_figures_from_the_data(tmp_path, capsys):
     def text(village):
         xml = zipfile.ZipFile(out / f"notice-{village}.docx").read("word/document.xml").decode()
         return re.sub(r"<[^>]+>", "", xml)
+    # the town: 520.0万元 after 466.7 (53.3/466.7 = 11.42%); 青山村: 68.5 after 60.2
+    # (8.3/60.2 = 13.79%), 68.5/520.0 = 13.17%
+    assert "全镇村级集体经济收入520万元，比上年增长11.4%" in text("青山村")
     assert "你村2025年集体经济收入68.5万元，比上年增长13.8%，占全镇的13.2%" in text("青山村")
     # 石门村: 38.6 after 39.8 → -1.2/39.8 = -3.02%; 38.6/520.0 = 7.42%
     assert "你村2025年集体经济收入38.6万元，比上年下降3.0%，占全镇的7.4%" in text("石门村")
