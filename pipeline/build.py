@@ -78,6 +78,8 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
     doc, plan = document_from_plan(path)
+    if notes is not None and plan._report:  # rows of the data left out (合计, notes)
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._report.notes)
     told = number_document(doc, db, str(Path(out_dir) / Path(path).stem))
     if notes is not None:
         notes.extend(f"{Path(path).name}: {line}" for line in (told, title_finding(doc.title))

@@ -60,9 +60,9 @@ def chart_data(name: str, spec: ChartPlan, sheet: Sheet) -> pd.DataFrame:
     used_by = f"charts.{name}"
     rows = select(sheet, spec.where, used_by)
     x = sheet.column(spec.x, used_by)
-    frame = pd.DataFrame({spec.x: text_of(sheet, x).loc[rows]})
+    frame = pd.DataFrame({spec.x: text_of(sheet, x)[rows]})
     for y in spec.y:
-        frame[y] = sheet.numbers(sheet.column(y, used_by), used_by).loc[rows]
+        frame[y] = sheet.numbers(sheet.column(y, used_by), used_by)[rows]
     return frame.groupby(spec.x, sort=False).sum()
 
 
