@@ -147,7 +147,7 @@ def _grid(path: Path, sheet) -> tuple[pd.DataFrame, str]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
-            book = pd.ExcelFile(path, engine="openpyxl")
+            book = pd.ExcelFile(path, engine="calamine")
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise DataError(f"cannot open it as an Excel workbook ({exc})", file=path) from None
         title = _sheet_of(path, book.sheet_names, sheet)
