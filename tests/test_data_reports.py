@@ -469,3 +469,38 @@ def test_batch_rows_draw_their_figures_from_the_data(tmp_path, capsys):
     assert main(args) == 0
     assert "10 built" in capsys.readouterr().out
     assert "你村2025年集体经济收入40.0万元，比上年增长0.5%" in text("石门村")  # 0.2/39.8 = 0.50%
+
+
+# --- table layout ---------------------------------------------------------------------------
+def test_cell_lines_follow_chinese_line_breaking_rules():
+    """A column three characters wide: 投资万元 takes 2 lines, but 投资（万元） takes 3 —
+    （ may not end a line and ） may not start one, so the lines are 投资 / （万 / 元）."""
+    from pipeline.writers.datablocks import CELL_PAD, CH, _WRAP_SLACK_CHARS, cell_lines
+    from pipeline.writers.text_width import text_chars
+
+    width = (3 + _WRAP_SLACK_CHARS) * CH + 2 * CELL_PAD + 0.5
+    assert cell_lines("投资万元", width, text_chars) == 2
+    assert cell_lines("投资（万元）", width, text_chars) == 3
+    # Word and LibreOffice space Chinese from digits by a quarter em: 路4米宽5米长 is 6
+    # characters wide (digits are half), but its four Chinese/digit boundaries add one more
+    six = (6 + _WRAP_SLACK_CHARS) * CH + 2 * CELL_PAD + 0.5
+    assert cell_lines("路4米宽5米长", six, text_chars) == 2
+    assert cell_lines("路面由四米宽", six, text_chars) == 1
+
+
+def test_wide_table_fills_the_core_and_numbers_never_wrap():
+    from pipeline.writers.datablocks import CORE_W, table_layout
+    from pipeline.writers.text_width import text_chars
+
+    long = "完成青山村至石门村道路拓宽改造，路面由4.5米拓宽至6.5米，新建错车道12处"
+    table = Table(header=["序号", "项目名称", "建设内容和主要目标", "投资（万元）", "责任单位"],
+                  rows=[["1", "农村公路提升改造工程", long, "860", "镇交通运输办公室"]],
+                  align=["center", "center", "center", "right", "center"])
+    lay = table_layout(table, text_chars)
+    assert sum(lay.widths) == pytest.approx(CORE_W)
+    # 13 + 10 + 18 + 3 + 10 characters do not fit 28 a line: the texts wrap, 860 keeps one
+    assert lay.lines[1] >= 3
+    assert lay.widths[3] >= 1.5 * gb.EFFECTIVE_CHAR_PT  # "860" on one line
+    with pytest.raises(Exception, match="needs .* mm .* core is 156 mm"):
+        table_layout(Table(header=[f"第{i}列" for i in range(12)],
+                           rows=[["1234567.8"] * 12], align=["right"] * 12), text_chars)

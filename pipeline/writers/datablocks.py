@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pipeline import standard as gb
 from pipeline.errors import GongwenError
 from pipeline.model import Figure, Table
+from pipeline.writers.linebreak import break_lines
 
 P = gb.LINE_PITCH_PT
 CORE_W = gb.mm_to_pt(gb.CORE_WIDTH_MM)
@@ -33,25 +34,43 @@ def all_rows(table: Table) -> list[list[str]]:
     return [table.header, *table.rows, *([table.total] if table.total else [])]
 
 
-def cell_lines(chars: float, width: float) -> int:
-    room = (width - 2 * CELL_PAD) / CH - _WRAP_SLACK_CHARS
-    return max(1, math.ceil(chars / room)) if room > 0 else 99
+def cell_lines(text: str, width: float, chars) -> int:
+    """Lines a cell's text takes in a column `width` wide, on the generous side: both
+    renderers wrap cells themselves, and a row exactly as high as this estimate clips a
+    line the estimate missed. It breaks lines by the PDF writer's rules (no line opens with
+    closing punctuation, 禁则) and also counts the quarter em Word and LibreOffice put between
+    Chinese and digits or Latin letters."""
+    room_pt = width - 2 * CELL_PAD - _WRAP_SLACK_CHARS * CH
+    if room_pt <= 0:
+        return 99
+    size, tracking = gb.BODY_SIZE_PT, gb.tracking_pt(gb.BODY_SIZE_PT)
+    broken = len(break_lines(text, room_pt, room_pt, size, tracking, chars))
+    wide = [chars(ch) == 1 for ch in text]
+    spaced = chars(text) + 0.25 * sum(a != b for a, b in zip(wide, wide[1:]))
+    return max(1, broken, math.ceil(spaced * CH / room_pt))
 
 
 def table_layout(table: Table, chars) -> TableLayout:
-    """Column widths that fill the core: every column on one line when that fits, else
-    header and text cells wrap (numbers never do); a table that cannot fit even so stops the
-    build with a message rather than overflowing the page."""
+    """Column widths that fill the core: every column on one line when that fits, else the
+    room left over goes to the columns in proportion to what they lack, and header and text
+    cells wrap (numbers never do); a table that cannot fit even so stops the build with a
+    message rather than overflowing the page."""
     rows = all_rows(table)
     align = table.align or ["center"] * len(table.header)
     one_line = [max(chars(r[c]) for r in rows) * CH + 2 * CELL_PAD + 1
                 for c in range(len(table.header))]
-    least = []
-    for c in range(len(table.header)):
-        body = [chars(r[c]) for r in rows[1:]] or [0]
-        need = max(body) if align[c] == "right" else math.ceil(max(body) / 2)
-        need = max(need, math.ceil(chars(table.header[c]) / 3), 1)
-        least.append((need + _WRAP_SLACK_CHARS) * CH + 2 * CELL_PAD + 1)
+    def least(header_lines: int) -> list[float]:
+        out = []
+        for c in range(len(table.header)):
+            body = [chars(r[c]) for r in rows[1:]] or [0]
+            # numbers never wrap; text may, but keeps at least four characters to a line
+            need = max(body) if align[c] == "right" else min(max(body), 4)
+            need = max(need, math.ceil(chars(table.header[c]) / header_lines), 1)
+            out.append((need + _WRAP_SLACK_CHARS) * CH + 2 * CELL_PAD + 1)
+        return out
+
+    # headers on at most two lines when the core allows, else three
+    least = next((w for w in (least(2), least(3)) if sum(w) <= CORE_W), least(3))
     if sum(least) > CORE_W:
         name = table.caption or "、".join(table.header)
         raise GongwenError(f"table '{name}' needs {gb.pt_to_mm(sum(least)):.0f} mm at the body's "
@@ -64,7 +83,7 @@ def table_layout(table: Table, chars) -> TableLayout:
         room = CORE_W - sum(least)
         deficit = [o - m for o, m in zip(one_line, least)]
         widths = [m + room * d / sum(deficit) for m, d in zip(least, deficit)]
-    lines = [max(cell_lines(chars(text), w) for text, w in zip(row, widths)) for row in rows]
+    lines = [max(cell_lines(text, w, chars) for text, w in zip(row, widths)) for row in rows]
     return TableLayout(widths, lines)
 
 
