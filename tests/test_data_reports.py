@@ -14,13 +14,13 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from conftest import INPUTS, NS, W
+from conftest import INPUTS, W
 from measure import text_lines
 from pipeline import standard as gb
 from pipeline.cli import main
 from pipeline.data import numbers as fmt
 from pipeline.readers.plan import read_plan, to_document
-from pipeline.model import Figure, Paragraph, Table
+from pipeline.model import Figure, Table
 from plans import build as _build
 from plans import write as _plan
 

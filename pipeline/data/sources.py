@@ -41,11 +41,11 @@ class Sheet:
     """One table of a spreadsheet: cleaned column names, cells as read, spreadsheet rows."""
     path: Path
     sheet: str  # the sheet's title ("" for CSV)
-    frame: pd.DataFrame  # index: spreadsheet row numbers; cells: text or numbers as read
+    frame: pd.DataFrame  # index: spreadsheet row numbers; cells: the text shown
     letters: dict[str, str]  # column → its letter
     header_row: int  # spreadsheet row of the header
     skipped: list[str] = field(default_factory=list)  # total rows left out, for the notes
-    _numbers: dict[str, pd.Series] = field(default_factory=dict)
+    _numbers: dict = field(default_factory=dict)  # per-column caches: numbers, codes
 
     @property
     def label(self) -> str:
