@@ -58,6 +58,9 @@ if [ "${1:-}" != "--no-demo" ]; then
   # one circular per village, consecutive numbers, a manifest
   python3 -m pipeline batch inputs/batch/village-notice.yaml --rows inputs/batch/villages.csv \
     -o outputs/villages
+  # one 通报 per village, its figures drawn from the same workbook the rows come from
+  python3 -m pipeline batch inputs/batch/village-economy.yaml --rows inputs/data/villages.xlsx \
+    --sheet 2025年 -o outputs/villages
   python3 -m pipeline number list
   # 荣誉证书 from an Excel roster as offices keep it (title row, blank row, 合计 row)
   python3 -m pipeline certificates inputs/certificates/certificates.yaml \

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline import __version__, limits
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
+from pipeline.data import data_fingerprint
 from pipeline.errors import GongwenError
 from pipeline.fonts import FontBook
 from pipeline.readers.roster import read_roster
@@ -127,6 +128,7 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
                         + (f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""))
     stems = file_stems(plan_path.stem, [values[key_column] for _n, values in rows])
     plan_bytes = plan_path.read_bytes()
+    data_digest = data_fingerprint(plan_path)  # a changed spreadsheet rebuilds every row
     manifest_path = out_dir / f"{short_name(plan_path.stem)}-manifest.csv"
     previous = _read_manifest(manifest_path)
     done: list[BatchRow] = []
@@ -135,7 +137,8 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
             zip(rows, documents, stems), start=1):
         row_key = values[key_column]
         fingerprint = hashlib.sha256(json.dumps(
-            [__version__, plan_bytes.hex(), values, list(formats)], ensure_ascii=False,
+            [__version__, plan_bytes.hex(), values, list(formats), data_digest],
+            ensure_ascii=False,
             sort_keys=True).encode()).hexdigest()[:16]
         doc.key = f"{doc.key}#{row_key}"
         number_document(doc, db, str(out_dir / stem), by)

@@ -86,6 +86,8 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     Characters the PDF had to set in another font, and the number the register gave, are
     appended to `notes`."""
     doc, plan = document_from_plan(path)
+    if notes is not None and plan._report:  # rows of the data left out (合计, notes)
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._report.notes)
     # a 250-byte plan name leaves no room for -000001.docx; an ESC or a bidi override in
     # the plan's name must not reach the output's name
     stem = short_name(replace_unsafe(Path(path).stem, "_"))

@@ -337,7 +337,7 @@ def _docx_page_numbers(document, out: _Findings) -> None:
 def check_pdf(path: Path) -> list[Finding]:
     import pymupdf
 
-    from pipeline.pdfmeasure import horizontal_strokes, is_red, line_ink, text_lines
+    from pipeline.pdfmeasure import horizontal_strokes, ink_box, is_red, line_ink, text_lines
 
     out = _Findings()
     try:
@@ -369,7 +369,15 @@ def check_pdf(path: Path) -> list[Finding]:
         body = [l for l in content if abs(l.size - gb.BODY_SIZE_PT) < 0.5 and not is_red(l.color)]
         if index > 0 and len(body) >= 5:
             top = line_ink(page, content[0], dpi=150)
-            if top and abs(top[1] - gb.MARGIN_TOP_MM) > TOL_MM:
+            picture = None
+            if content[0].y0 - gb.MARGIN_TOP_MM > 2 * gb.pt_to_mm(gb.LINE_PITCH_PT):
+                # a chart opens the page: it stands in the first lines' place, and its ink
+                # (white space is part of a picture) must not reach into the top margin
+                picture = ink_box(page, (0, 0, gb.PAGE_WIDTH_MM, content[0].y0 - 1.0), dpi=150)
+            if picture and picture[1] < gb.MARGIN_TOP_MM - TOL_MM:
+                out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
+                        f"a picture reaches {picture[1]:.1f} mm from the top", "37 mm")
+            elif not picture and top and abs(top[1] - gb.MARGIN_TOP_MM) > TOL_MM:
                 out.add(where, "margins", "GB/T 9704 5.2.2", ERROR,
                         f"first line's characters {top[1]:.1f} mm from the top", "37 mm")
             # a line that runs (nearly) the core's width starts at the binding margin; a page

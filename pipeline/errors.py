@@ -40,3 +40,7 @@ class TemplateError(GongwenError):
 
 class AssetError(GongwenError):
     """A file the plan points to (a seal image ...) is missing or unusable."""
+
+
+class DataError(GongwenError):
+    """A spreadsheet a report reads cannot give what the plan asks (file, sheet, row, column)."""

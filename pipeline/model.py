@@ -29,9 +29,23 @@ class Paragraph:
 class Table:
     header: list[str]
     rows: list[list[str]]
+    caption: str = ""  # 表1 …, centred above the table
+    unit: str = ""  # 万元 → "单位：万元" on the right, just above the table
+    total: list[str] | None = None  # the 合计 row, set last and summed by pipeline.data
+    align: list[str] = field(default_factory=list)  # per column: center | right; [] = center
 
 
-Block = Union[Heading, Paragraph, Table]
+@dataclass
+class Figure:
+    """A chart or picture standing in the body at the core's width."""
+    png: bytes  # for the .docx (every Word and WPS shows PNG)
+    svg: bytes  # vector, for the PDF; b"" to use the PNG
+    lines: int  # height in body lines: pagination counts it like text
+    caption: str = ""  # 图1 …, centred below
+    alt: str = ""  # text for readers that cannot see the picture
+
+
+Block = Union[Heading, Paragraph, Table, Figure]
 
 
 @dataclass

@@ -154,6 +154,12 @@ ROLE_SIGNER_NAMES = "kai"
 ROLE_ATTACHMENT_LABEL = "hei"
 ROLE_CLOSING = "fang"
 ROLE_PAGE_NUMBER = "song"
+# Report tables and charts (the standard: tables follow the body's type): the header row and
+# the captions in 黑体 like the first heading level, cells in the body's 仿宋, chart labels in
+# 黑体, which stays legible at the small size a chart needs
+ROLE_TABLE_HEADER = "hei"
+ROLE_TABLE_CAPTION = "hei"
+ROLE_CHART = "hei"
 
 # The same, by element, for reports (`gongwen fonts`).
 ELEMENT_ROLES = {

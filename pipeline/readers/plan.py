@@ -9,9 +9,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from pipeline import limits, model
+from pipeline.data import SECTIONS as DATA_SECTIONS, place_blocks, report_context
 from pipeline.errors import PlanError
 from pipeline.readers.body import parse_body
 from pipeline.readers.yamlsource import Located, dotted, load_located
@@ -133,6 +135,12 @@ class Plan(_Strict):
     signature: Optional[SignaturePlan] = None
     note: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 附注
     closing: Optional[ClosingPlan] = None  # 版记
+    # reports from spreadsheets: validated and computed by pipeline/data (schema.py there)
+    data: dict[str, Any] = {}
+    tables: dict[str, Any] = {}
+    figures: dict[str, Any] = {}
+    charts: dict[str, Any] = {}
+    _report: Any = PrivateAttr(None)  # pipeline.data.Report: the computed tables and charts
 
     @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
                      "urgency")
@@ -337,12 +345,17 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
 
     context = {"params": params, **({"row": row} if row is not None else {})}
     with time_budget(limits.TEMPLATE_DOCUMENT_SECONDS, "the plan's placeholders together"):
-        data = {k: (v if k == "params" else fill_tree(v, context, fail, (k,)))
+        report = report_context(src, context, fail)
+        if report:
+            context.update(report.context)
+        data = {k: (v if k in ("params", *DATA_SECTIONS) else fill_tree(v, context, fail, (k,)))
                 for k, v in src.data.items()}
     try:
-        return Plan.model_validate(data), src
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise plan_error(exc, src) from None
+    plan._report = report
+    return plan, src
 
 
 def _body_start(src: Located, path: tuple) -> int | None:
@@ -367,7 +380,8 @@ def to_document(plan: Plan, src: Located) -> model.Document:
         header=header,
         title=plan.title,
         addressees=f"{addressees}：" if addressees else "",
-        blocks=parse_body(plan.body, file=src.file, first_line=_body_start(src, ("body",))),
+        blocks=place_blocks(parse_body(plan.body, file=src.file,
+                                       first_line=_body_start(src, ("body",))), plan._report, src),
         note=(plan.note or "").strip("()（） "),
         kind=plan.kind or "",
         key=plan.id or f"plan:{src.file.resolve()}",
@@ -380,8 +394,10 @@ def to_document(plan: Plan, src: Located) -> model.Document:
             field = f"attachments[{i + 1}].body"
             doc.attachments.append(model.Attachment(
                 title=att.title,
-                blocks=parse_body(att.body, file=src.file, field=field,
-                                  first_line=_body_start(src, ("attachments", i, "body")))))
+                blocks=place_blocks(parse_body(
+                    att.body, file=src.file, field=field,
+                    first_line=_body_start(src, ("attachments", i, "body"))), plan._report, src,
+                    ("attachments", i, "body"))))
     if plan.signature:
         doc.signature = model.Signature(organs=as_list(plan.signature.organ) or organs,
                                         date=plan.signature.date)

@@ -31,6 +31,8 @@ _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _CJK_SPACED = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·](?:\s*[\u3400-\u9fff"
                          r"\U00020000-\U0003134f·])+$")
 _TOTAL = re.compile(r"^\s*(合\s*计|总\s*计|小\s*计|共\s*计)")
+# a note under the table (填表说明：…, 数据来源：…) standing alone in its row
+_NOTE = re.compile(r"^\s*(注|备注|说明|填表|填报|数据来源|资料来源|制表|审核)")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -173,7 +175,12 @@ def _header_row(grid, expected: set[str]) -> int:
         hits = len(names & expected)
         if hits > best_hits:
             best, best_hits = i, hits
-    return best if best is not None else 0
+    if best is None:  # no expected name (none given, or misspelt): the first of the top rows
+        # with the most distinct values, so a title above the header (one cell, or one value
+        # spread over a merged range) is not taken for it
+        filled = [len({str(c) for c in row if c not in ("", None)}) for row in grid[:15]]
+        best = filled.index(max(filled)) if filled else 0
+    return best
 
 
 # --- cleaning -----------------------------------------------------------------------------------
@@ -236,6 +243,10 @@ def read_roster(path: Path, *, columns: dict[str, str] | None = None,
         if _TOTAL.match(first):
             issues.append(Issue(number, "", f"'{first.strip()}' row skipped (a total, not a "
                                             "person)", "skipped"))
+            continue
+        if _NOTE.match(first) and len({str(v) for v in raw.values() if str(v).strip()}) == 1:
+            issues.append(Issue(number, "", f"'{first.strip()[:20]}' row skipped (a note, not "
+                                            "a person)", "skipped"))
             continue
         values = {}
         for name, value in raw.items():

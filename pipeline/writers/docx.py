@@ -15,8 +15,9 @@ from docx.oxml.ns import qn
 
 from pipeline import standard as gb
 from pipeline.fonts import FontBook
-from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Seal, Table
+from pipeline.model import Attachment, Block, Document, Figure, Heading, Paragraph, Seal, Table
 from pipeline.writers import docx_styles as styles
+from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
 from pipeline.writers.atomic import atomic_path
@@ -270,7 +271,14 @@ class _DocxWriter:
                 else:
                     self.blocks.append(_para("GwBody", [_run(block.text)], page_break))
             elif isinstance(block, Table):
-                self.blocks.append(self._data_table(block))
+                if self.blocks and self.blocks[-1].tag == qn("w:tbl") and not (
+                        block.caption or block.unit):
+                    # Word and LibreOffice join two tables that touch into one; a 1 pt line
+                    # keeps them apart without costing a body line
+                    self.blocks.append(_para("GwTable", (), _spacing(0, 1)))
+                self.blocks += self._data_table(block)
+            elif isinstance(block, Figure):
+                self.blocks += self._figure(block)
 
     def _carried(self, text: str, lines: list[str]) -> None:
         """A paragraph whose last lines go over to the signature's page (writers.pagination):
@@ -382,16 +390,57 @@ class _DocxWriter:
         grid = el("w:tblGrid", None, *[el("w:gridCol", {"w:w": twips(w)}) for w in widths])
         return el("w:tbl", None, tblpr, grid, *rows)
 
-    def _data_table(self, table: Table):
-        widths = geo.table_column_widths(table.header, table.rows, text_chars)
+    def _data_table(self, table: Table) -> list:
+        """A 公文 table: caption (黑体, centred) and unit line (right) kept with it, header row
+        in 黑体 repeated on every page, numbers right-aligned, the 合计 row last. Rows are
+        exactly whole body lines high so the table takes the same room in every renderer."""
+        lay = dblk.table_layout(table, text_chars)
+        align = table.align or ["center"] * len(table.header)
+        out = []
+        if table.caption:
+            out.append(_para("GwTable", [_run(table.caption, gb.ROLE_TABLE_CAPTION)],
+                             el("w:keepNext"), _spacing(0, P), val("w:jc", "center")))
+        if table.unit:
+            out.append(_para("GwTable", [_run(dblk.UNIT_LABEL + table.unit)], el("w:keepNext"),
+                             _spacing(0, P), val("w:jc", "right")))
         rows = []
-        for r, row in enumerate([table.header, *table.rows]):
-            cells = [self._cell(w, [_para("GwTable", [_run(text, gb.ROLE_SECRECY if r == 0 else None)])],
-                                v_align="center")
-                     for w, text in zip(widths, row)]
-            trpr = ordered("w:trPr", [el("w:cantSplit"), el("w:tblHeader") if r == 0 else None])
+        for r, (row, lines) in enumerate(zip(dblk.all_rows(table), lay.lines)):
+            header = r == 0
+            cells = []
+            for c, (text, width) in enumerate(zip(row, lay.widths)):
+                jc = "center" if header or (c == 0 and table.total and r == len(lay.lines) - 1) \
+                    else align[c]
+                run = _run(text, gb.ROLE_TABLE_HEADER if header else None)
+                cells.append(self._cell(width, [_para("GwTable", [run], _spacing(0, P),
+                                                      val("w:jc", jc))], v_align="center"))
+            trpr = ordered("w:trPr", [
+                el("w:cantSplit"),
+                el("w:trHeight", {"w:val": twips(lines * P), "w:hRule": "exact"}),
+                el("w:tblHeader") if header else None])
             rows.append(el("w:tr", None, trpr, *cells))
-        return self._table(widths, rows)
+        tbl = self._table(lay.widths, rows)
+        mar = tbl.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
+        for side in mar:
+            side.set(qn("w:w"), str(twips(dblk.CELL_PAD)))
+        out.append(tbl)
+        return out
+
+    def _figure(self, figure: Figure) -> list:
+        """A chart: one paragraph exactly `lines` body lines high holding the picture at the
+        core's width (anchored to it: an inline picture in an exact-pitch line is clipped),
+        kept with its caption below."""
+        rid, _image = self.d.part.get_or_add_image(io.BytesIO(figure.png))
+        width, height = dblk.figure_size(figure)
+        self._drawing_id += 1
+        anchor = _figure_anchor(rid, emu_mm(gb.pt_to_mm(width)), emu_mm(gb.pt_to_mm(height)),
+                                self._drawing_id, figure.alt)
+        out = [_para("GwTable", [el("w:r", None, el("w:drawing", None, anchor))],
+                     el("w:keepNext") if figure.caption else None,
+                     _spacing(0, figure.lines * P), val("w:jc", "left"))]
+        if figure.caption:
+            out.append(_para("GwTable", [_run(figure.caption, gb.ROLE_TABLE_CAPTION)],
+                             _spacing(0, P), val("w:jc", "center")))
+        return out
 
     # --- 版记 ------------------------------------------------------------------------
     def _closing(self) -> list:
@@ -537,6 +586,35 @@ def _anchor_xml(rid: str, size: int, x: int, y: int, drawing_id: int):
     <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>
       <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
       <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm>
+        <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
+  </a:graphicData></a:graphic>
+</wp:anchor>""")
+
+
+def _figure_anchor(rid: str, cx: int, cy: int, drawing_id: int, alt: str):
+    from xml.sax.saxutils import quoteattr
+
+    from docx.oxml import parse_xml
+
+    return parse_xml(f"""
+<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+  xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
+  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+  distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{drawing_id}"
+  behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>
+  <wp:extent cx="{cx}" cy="{cy}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{drawing_id}" name="图{drawing_id}" descr={quoteattr(alt)}/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
+    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="chart.png"/><pic:cNvPicPr/></pic:nvPicPr>
+      <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+      <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
         <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
   </a:graphicData></a:graphic>
 </wp:anchor>""")

@@ -83,13 +83,6 @@ def closing_row_lines(chars: float) -> int:
     return max(1, int(-(-chars // room)))
 
 
-def table_column_widths(header: list[str], rows: list[list[str]], chars) -> list[float]:
-    """Columns share the core in proportion to their longest cell (plus a character of air);
-    `chars` measures a text in body characters."""
-    weights = [max(chars(r[c]) for r in [header, *rows]) + 2 for c in range(len(header))]
-    return [CORE_W * w / sum(weights) for w in weights]
-
-
 @dataclass(frozen=True)
 class PlainSignature:
     """Without a seal: distances from the core's right edge to the right ends of the organ

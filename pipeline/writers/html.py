@@ -17,7 +17,8 @@ import jinja2
 
 from pipeline import standard as gb
 from pipeline.fonts import FontBook, FontError, Substitution, advance, covers
-from pipeline.model import Attachment, Block, Document, Heading, Paragraph, Table
+from pipeline.model import Attachment, Block, Document, Figure, Heading, Paragraph, Table
+from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
 from pipeline.writers.linebreak import break_lines
@@ -112,7 +113,23 @@ class TableBlock:
     rows: list[list[list[Para]]]  # rows → cells → paragraphs; row 0 is the header
     tag: tuple = ()
     break_before: bool = False
+    heights: list[float] = field(default_factory=list)  # per row, whole body lines
+    pad: float = 0.0  # left and right inside each cell
+    caption: Para | None = None  # above the table
+    unit: Para | None = None  # 单位：万元, right, just above the table
     kind: str = "table"
+
+
+@dataclass
+class FigureBlock:
+    src: str  # data: URL of the SVG (vector) or PNG
+    width: float
+    height: float  # whole body lines
+    alt: str
+    caption: Para | None = None  # below the picture
+    tag: tuple = ()
+    break_before: bool = False
+    kind: str = "figure"
 
 
 @dataclass
@@ -304,6 +321,10 @@ class _HtmlLayout:
                 table = self._table(block, at)
                 table.tag = tag
                 self.out.append(table)
+            elif isinstance(block, Figure):
+                figure = self._figure(block, at)
+                figure.tag = tag
+                self.out.append(figure)
 
     def _heading(self, block: Heading, role: str, where: str, indent: float, **kw) -> Para:
         """A heading: label and heading text in the level's font; the text of a run-in heading
@@ -330,14 +351,44 @@ class _HtmlLayout:
         return Para(gb.ROLE_BODY, size, lines, **kw)
 
     def _table(self, table: Table, where: str) -> TableBlock:
-        widths = geo.table_column_widths(table.header, table.rows, text_chars)
+        """A 公文 table, as the .docx writer sets it (writers/datablocks.py): caption and unit
+        line kept with it, 黑体 header repeated on each page (thead), numbers right-aligned,
+        the 合计 row last, every row whole body lines high."""
+        lay = dblk.table_layout(table, text_chars)
+        align = table.align or ["center"] * len(table.header)
         rows = []
-        for r, row in enumerate([table.header, *table.rows]):
-            role = gb.ROLE_SECRECY if r == 0 else gb.ROLE_BODY
-            rows.append([[self.set.para(text, role, where=f"{where}表格第{r + 1}行", room=w,
-                                        align="center", justify=False, line=0.0)]
-                         for w, text in zip(widths, row)])
-        return TableBlock(widths, rows)
+        last = len(lay.lines) - 1
+        for r, row in enumerate(dblk.all_rows(table)):
+            role = gb.ROLE_TABLE_HEADER if r == 0 else gb.ROLE_BODY
+            cells = []
+            for c, (text, w) in enumerate(zip(row, lay.widths)):
+                side = "center" if r == 0 or (c == 0 and table.total and r == last) else align[c]
+                cells.append([self.set.para(text, role, where=f"{where}表格第{r + 1}行",
+                                            room=w - 2 * dblk.CELL_PAD, align=side,
+                                            justify=False)])
+            rows.append(cells)
+        caption = unit = None
+        if table.caption:
+            caption = self.set.one_line(table.caption, gb.ROLE_TABLE_CAPTION, where=f"{where}表题",
+                                        align="center", keep_next=True)
+        if table.unit:
+            unit = self.set.one_line(dblk.UNIT_LABEL + table.unit, gb.ROLE_BODY,
+                                     where=f"{where}计量单位", align="right", keep_next=True)
+        return TableBlock(lay.widths, rows, [n * P for n in lay.lines], dblk.CELL_PAD, caption,
+                          unit)
+
+    def _figure(self, figure: Figure, where: str) -> FigureBlock:
+        """A chart at the core's width, whole lines high, vector (SVG) when there is one."""
+        width, height = dblk.figure_size(figure)
+        if figure.svg:
+            src = "data:image/svg+xml;base64," + base64.b64encode(figure.svg).decode()
+        else:
+            src = "data:image/png;base64," + base64.b64encode(figure.png).decode()
+        caption = None
+        if figure.caption:
+            caption = self.set.one_line(figure.caption, gb.ROLE_TABLE_CAPTION,
+                                        where=f"{where}图题", align="center")
+        return FigureBlock(src, width, height, figure.alt, caption)
 
     def _attachment_note(self) -> None:
         names = self.doc.attachment_names

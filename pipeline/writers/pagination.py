@@ -164,7 +164,10 @@ def paginate(main: Flow, attachments: list[Flow], closing_lines: int,
         pages += len(s)
         last_used = used_on_last(flow.units, s, 0.0)
         last_units = flow.units[s[-1]:]
-    rows = [u for u in last_units if u.block.kind == "table"]
+    # rows set at the font's own leading differ between renderers; report tables' rows are
+    # whole body lines in both (writers/datablocks.py) and need no allowance
+    rows = [u for u in last_units
+            if u.block.kind == "table" and not u.block.heights and u.line >= 0]
     table_lines = sum(max(sum(len(p.lines) for p in cell) for cell in u.block.rows[u.line])
                       for u in rows)
     carry, lines = None, []
@@ -215,13 +218,27 @@ def units_of(blocks: list, normal_line) -> list[Unit]:
             height += block.gap * (len(block.names) - 1)
             out.append(Unit(height, block.before, block, 0, not keep, tag))
         elif kind == "table":
+            # the caption and the unit line stand above the table and stay with its first row
+            heads = [p for p in (block.caption, block.unit) if p is not None]
+            for k, para in enumerate(heads):
+                out.append(Unit(para.line * len(para.lines), para.before, block, -1 - k,
+                                k == 0 and not keep, tag))
             rule = gb.mm_to_pt(gb.TABLE_RULE_MM)
             for r, row in enumerate(block.rows):
+                if block.heights:  # report tables: every row whole body lines, rules inside
+                    out.append(Unit(block.heights[r], 0.0, block, r,
+                                    (r > 0 or not (keep or heads)), tag))
+                    continue
                 height = max(sum(len(p.lines) * (p.line or normal_line(p.role, p.size))
                                  for p in cell) for cell in row)
                 # collapsed borders: half a rule above and below each row's content
                 out.append(Unit(height + rule, rule / 2 if r == 0 else 0.0, block, r,
                                 r > 0 or not keep, tag))
+        elif kind == "figure":  # a chart: whole body lines, its caption kept under it
+            out.append(Unit(block.height, 0.0, block, 0, not keep, tag))
+            if block.caption is not None:
+                cap = block.caption
+                out.append(Unit(cap.line * len(cap.lines), cap.before, block, 1, False, tag))
         else:
             raise ValueError(f"unknown layout block {kind}")
         keep = bool(getattr(block, "keep_next", False))
