@@ -344,10 +344,12 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
         raise PlanError(message, file=src.file, line=src.line_of(at), field=dotted(at))
 
     context = {"params": params, **({"row": row} if row is not None else {})}
+    # the spreadsheets are read and the charts drawn before the placeholders' time budget
+    # starts: that work is bounded by the data's own limits, not by template time
+    report = report_context(src, context, fail)
+    if report:
+        context.update(report.context)
     with time_budget(limits.TEMPLATE_DOCUMENT_SECONDS, "the plan's placeholders together"):
-        report = report_context(src, context, fail)
-        if report:
-            context.update(report.context)
         data = {k: (v if k in ("params", *DATA_SECTIONS) else fill_tree(v, context, fail, (k,)))
                 for k, v in src.data.items()}
     try:

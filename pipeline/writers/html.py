@@ -374,8 +374,8 @@ class _HtmlLayout:
         if table.unit:
             unit = self.set.one_line(dblk.UNIT_LABEL + table.unit, gb.ROLE_BODY,
                                      where=f"{where}计量单位", align="right", keep_next=True)
-        return TableBlock(lay.widths, rows, [n * P for n in lay.lines], dblk.CELL_PAD, caption,
-                          unit)
+        return TableBlock(lay.widths, rows, heights=[n * P for n in lay.lines],
+                          pad=dblk.CELL_PAD, caption=caption, unit=unit)
 
     def _figure(self, figure: Figure, where: str) -> FigureBlock:
         """A chart at the core's width, whole lines high, vector (SVG) when there is one."""
