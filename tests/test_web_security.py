@@ -212,3 +212,40 @@ def test_form_placeholders_stay_in_the_sandbox(office):
         assert r.status_code == 200
         assert "field &#39;body&#39;: a placeholder tried to reach something outside" in r.text
         assert "uid=" not in r.text and "<class" not in r.text
+
+
+def test_register_export_and_import_by_the_logged_in_user(office):
+    import csv
+    import io
+
+    import openpyxl
+
+    s = _login(office)
+    token = csrf_of(s.get(office.url + "/register").text)
+    for title in ("关于甲的函", "关于乙的函"):
+        s.post(office.url + "/register/allocate", data={"code": "青函", "year": "2026",
+                                                        "title": title, "csrf_token": token})
+    s.post(office.url + "/register/void", data={"number": "青函〔2026〕1号", "reason": "重复",
+                                                "csrf_token": token})
+    r = s.get(office.url + "/register/export.csv", params={"code": "青函", "status": "void"})
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert [(x["发文字号"], x["作废原因"], x["作废人"]) for x in rows] == [
+        ("青函〔2026〕1号", "重复", "zhang")]
+    r = s.get(office.url + "/register/export.xlsx", params={"code": "青函"})
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content))["发文登记簿"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert [v[1] for v in values[1:]] == ["青函〔2026〕1号", "青函〔2026〕2号"]
+    # an existing book: all rows or none
+    bad = "发文字号,标题\n青旧〔2025〕3号,关于丙的通知\n青旧〔2025〕3号,关于丁的通知\n"
+    r = s.post(office.url + "/register/import", data={"csrf_token": token},
+               files={"book": ("旧登记簿.csv", bad.encode(), "text/csv")})
+    assert "旧登记簿.csv" in r.text and "row 3" in r.text
+    with Register(office.db) as register:
+        assert register.entries("青旧") == []
+    good = bad.replace("青旧〔2025〕3号,关于丁", "青旧〔2025〕4号,关于丁")
+    r = s.post(office.url + "/register/import", data={"csrf_token": token},
+               files={"book": ("旧登记簿.csv", good.encode(), "text/csv")})
+    assert "导入 2 个文号" in r.text
+    with Register(office.db) as register:
+        assert [e.number for e in register.entries("青旧")] == ["青旧〔2025〕3号", "青旧〔2025〕4号"]
+        assert {ev[2] for ev in register.events("青旧〔2025〕4号")} == {"zhang"}

@@ -114,7 +114,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
         except UploadRefused as exc:
             return _back(error=str(exc))
         except GongwenError as exc:
-            return _back(error=str(exc).replace(str(path), shown))
+            return _back(error=str(exc).replace(str(path), shown).replace(path.name, shown))
         return _back(message=f"从 {shown} 导入 {len(entries)} 个文号")
 
     @app.get("/register/export.{fmt}")
