@@ -180,3 +180,20 @@ def test_a_truetype_font_goes_to_weasyprint(tmp_path):
     fonts = {f[3].split("+")[-1] for f in doc[0].get_fonts()}
     assert any("DejaVu" in f for f in fonts)
     assert "证书编号：结构证〔2026〕1号" in doc[0].get_text().replace("\n", "")
+
+
+def test_text_that_needs_shaping_goes_to_weasyprint():
+    """Right-to-left letters and combining marks need HarfBuzz; the composer, which maps one
+    character to one glyph left to right, declines them."""
+    from pipeline.certificates.composer import composable
+    from pipeline.certificates.design import FULL
+    from pipeline.certificates.records import Certificate
+
+    roles = {r: ", ".join(f'"{f.family}"' for f in FontBook().faces(r))
+             for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    plain = Certificate(2, 1, "k", {}, texts={"salutation": "阿依古丽·买买提同志："})
+    arabic = Certificate(3, 2, "k2", {}, texts={"salutation": "ئايگۈل同志："})
+    marks = Certificate(4, 3, "k3", {}, texts={"salutation": "王\u0301伟同志："})
+    assert composable(FULL, roles, [plain])
+    assert not composable(FULL, roles, [plain, arabic])
+    assert not composable(FULL, roles, [marks])

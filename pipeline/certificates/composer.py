@@ -295,13 +295,22 @@ def _families(css: str) -> list[str]:
     return [f.strip().strip('"') for f in css.split(",") if f.strip()]
 
 
-def composable(design: Design, roles: dict[str, str]) -> bool:
-    """Whether every font the design's roles may use is CFF-flavoured (cff.py assembles CFF
-    programs); a run with a TrueType font (a Windows 楷体_GB2312, say) goes to WeasyPrint."""
+def composable(design: Design, roles: dict[str, str], certs: list[Certificate] = ()) -> bool:
+    """Whether the composer can set this run: every font the design's roles may use is
+    CFF-flavoured (cff.py assembles CFF programs; a TrueType font, a Windows 楷体_GB2312 say,
+    goes to WeasyPrint), and no text needs shaping — a combining mark or a right-to-left
+    script (an Uyghur name in Arabic letters) is left to WeasyPrint's HarfBuzz, since the
+    composer maps each character to one glyph, left to right."""
+    import unicodedata
+
     from pipeline.fonts import _font, _match
 
     families = {f for box in design.boxes for f in _families(roles[box.role])}
-    return all("CFF " in _font(_match(family)) for family in families)
+    if not all("CFF " in _font(_match(family)) for family in families):
+        return False
+    chars = {c for cert in certs for text in cert.texts.values() for c in text}
+    return not any(unicodedata.category(c).startswith("M")
+                   or unicodedata.bidirectional(c) in ("R", "AL") for c in chars)
 
 
 def _glyph_set_job(args) -> GlyphSet:

@@ -275,7 +275,7 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
         return
     from pipeline.certificates import composer
 
-    if design is not None and composer.composable(design, roles):  # pages composed directly
+    if design is not None and composer.composable(design, roles, certs):  # composed directly
         folder = out_dir / "pdf"
         targets = {c.key: folder / f"{names[c.key]}.pdf" for c in render} if per_person else {}
         digests.update(composer.write_pdfs(
