@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 
 from conftest import NS
+from plans import HAND_REPORT
 from pipeline.registry import Register
 from webserver import CHROMIUM, CHROMIUM_ARGS, ROOT, Server
 
@@ -337,7 +338,7 @@ def test_upload_word_draft(server, page, tmp_path):
 
 
 def test_hand_written_plan_reopens_with_its_params(server, page):
-    text = (ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8")
+    text = HAND_REPORT  # with params, which the form has no box for
     (server.data / "plans" / "年度报告.yaml").write_text(text, encoding="utf-8")
     page.goto(server.url + "/plans")
     page.click("#plans a:text('年度报告')")

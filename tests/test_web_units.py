@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from plans import HAND_REPORT
 from pipeline.readers.plan import read_plan
 from pipeline.web import forms
 from pipeline.web.config import ServeError, Settings, is_local
@@ -99,7 +100,7 @@ def test_pdf_findings_located_on_their_page(tmp_path):
     from pipeline.build import build_plan
     from pipeline.check import check_file, finding_spots
 
-    plan = (ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8")
+    plan = HAND_REPORT
     path = tmp_path / "report.yaml"
     path.write_text(plan.replace("特此报告。", "特此报告。二〇二六年一月十五日前报送。"), encoding="utf-8")
     pdf = next(p for p in build_plan(path, tmp_path, ("pdf",)) if p.suffix == ".pdf")
@@ -125,7 +126,7 @@ def test_fields_without_a_box_survive_the_form(tmp_path):
     a seal size) reopened in the form and saved again loses none of them."""
     import yaml
 
-    plan = yaml.safe_load((ROOT / "inputs" / "annual-report.yaml").read_text(encoding="utf-8"))
+    plan = yaml.safe_load(HAND_REPORT)
     plan.update(copies=3, attachments=[{"title": "重点项目表", "body": "一、茶叶加工园\n二、竹木产业园"},
                                        {"title": "名单"}])
     plan["signature"].update(seal="qingshan-government.png", seal_size_mm=40)
