@@ -350,7 +350,8 @@ class _DocxWriter:
         left, top = geo.seal_box(centre_x, seal.diameter_mm, seal.offset_mm)
         x, y = emu_mm(gb.pt_to_mm(left)), emu_mm(gb.pt_to_mm(top))
         self._drawing_id += 1
-        anchor = _anchor_xml(rid, size, size, x, y, self._drawing_id, name="印章", behind=True)
+        anchor = _anchor_xml(rid, size, size, x, y, self._drawing_id, name="印章",
+                             file="seal.png", behind=True)
         return el("w:r", None, el("w:drawing", None, anchor))
 
     def _attachment(self, att: Attachment, index: int) -> None:
@@ -434,7 +435,8 @@ class _DocxWriter:
         width, height = dblk.figure_size(figure)
         self._drawing_id += 1
         anchor = _anchor_xml(rid, emu_mm(gb.pt_to_mm(width)), emu_mm(gb.pt_to_mm(height)), 0, 0,
-                             self._drawing_id, name="图", behind=False, alt=figure.alt)
+                             self._drawing_id, name="图", file="chart.png", behind=False,
+                             alt=figure.alt)
         out = [_para("GwTable", [el("w:r", None, el("w:drawing", None, anchor))],
                      el("w:keepNext") if figure.caption else None,
                      _spacing(0, figure.lines * P), val("w:jc", "left"))]
@@ -566,9 +568,10 @@ class _DocxWriter:
 
 
 def _anchor_xml(rid: str, cx: int, cy: int, x: int, y: int, drawing_id: int, *, name: str,
-                behind: bool, alt: str = ""):
+                file: str, behind: bool, alt: str = ""):
     """A floating picture (seal or chart) anchored to its paragraph, `x` from the core's left
-    edge and `y` below the paragraph's top, all in EMU; `behind` puts it under the text."""
+    edge and `y` below the paragraph's top, all in EMU; `behind` puts it under the text.
+    `name` is what Word's selection pane shows, `file` the picture's own name."""
     from xml.sax.saxutils import quoteattr
 
     from docx.oxml import parse_xml
@@ -589,7 +592,7 @@ def _anchor_xml(rid: str, cx: int, cy: int, x: int, y: int, drawing_id: int, *, 
   <wp:docPr id="{drawing_id}" name="{name}{drawing_id}" descr={quoteattr(alt)}/>
   <wp:cNvGraphicFramePr/>
   <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
-    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="{name}.png"/><pic:cNvPicPr/></pic:nvPicPr>
+    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="{file}"/><pic:cNvPicPr/></pic:nvPicPr>
       <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
       <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
         <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
