@@ -56,10 +56,20 @@ class Seal:
 
 
 @dataclass
+class Stamp:
+    """A 签名章: the signer's signature-stamp image (命令格式, GB/T 9704 7.3.5.3)."""
+    png: bytes
+    height_mm: float
+
+
+@dataclass
 class Signature:
     organs: list[str]  # one per issuing organ, in issuing order
     date: str  # 成文日期, 2026年3月20日
     seals: list[Seal] = field(default_factory=list)  # empty, or one per organ
+    # 签名章 form (a 令): the signer's 职务 and stamp stand instead of the organ names and seals
+    signer_title: str = ""  # 职务, e.g. 县长
+    stamp: Stamp | None = None
 
 
 @dataclass
@@ -77,6 +87,15 @@ class Closing:  # 版记
 
     def __bool__(self) -> bool:
         return bool(self.copies_to or self.printer or self.print_date)
+
+
+@dataclass
+class Meeting:
+    """What a 纪要 adds: its own number line and the attendance lists after the body."""
+    issue: str = ""  # the meeting's number line, e.g. 第12期
+    present: list[str] = field(default_factory=list)  # 出席, units and names
+    absent: list[str] = field(default_factory=list)  # 请假
+    attending: list[str] = field(default_factory=list)  # 列席
 
 
 @dataclass
@@ -103,6 +122,9 @@ class Document:
     attachments: list[Attachment] = field(default_factory=list)
     closing: Closing = field(default_factory=Closing)
     kind: str = ""  # 文种 (意见, 通知, 报告 ...)
+    format: str = "文件"  # 文件 / 信函 / 命令 / 纪要 (standard.FORMATS, GB/T 9704 clause 10)
+    order_number: str = ""  # 令号 of a 命令, e.g. 第5号
+    meeting: Meeting | None = None  # a 纪要's number line and attendance
     key: str = ""  # the document's key for the number register
     number_code: str = ""  # set when the register is to allocate the number (number: auto)
     source: Path | None = None  # the plan it came from, for messages and metadata

@@ -106,6 +106,53 @@ PAGE_NUMBER_SIDE_INDENT_CHARS = 1
 PAGE_NUMBER_DASH = "—"  # 一字线 on each side: "— 1 —"
 
 
+# --- Special formats (GB/T 9704 clause 10) ----------------------------------------------
+FORMAT_DOCUMENT = "文件"  # the 文件格式 of clauses 7-9
+FORMAT_LETTER = "信函"
+FORMAT_ORDER = "命令"
+FORMAT_MINUTES = "纪要"
+FORMATS = (FORMAT_DOCUMENT, FORMAT_LETTER, FORMAT_ORDER, FORMAT_MINUTES)
+# The format a kind (文种) takes when the plan names none; every other kind takes 文件.
+FORMAT_OF_KIND = {"函": FORMAT_LETTER, "命令": FORMAT_ORDER, "令": FORMAT_ORDER,
+                  "纪要": FORMAT_MINUTES}
+# The mark's default suffix per format (organ name + suffix); a plan may set its own.
+MARK_SUFFIX_OF_FORMAT = {FORMAT_DOCUMENT: "文件", FORMAT_LETTER: "", FORMAT_ORDER: "令",
+                         FORMAT_MINUTES: "纪要"}
+
+# 信函格式 (10.1)
+LETTER_MARK_TOP_FROM_PAGE_MM = 30.0  # top edge of the mark from the top of the PAGE
+LETTER_RULE_LENGTH_MM = 170.0  # both double lines, centred on the page
+LETTER_TOP_RULE_BELOW_MARK_MM = 4.0  # thick-over-thin, under the mark
+LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM = 20.0  # thin-over-thick, above the page's bottom
+# The standard gives no thicknesses; practice uses these.
+LETTER_RULE_THICK_MM = 0.8
+LETTER_RULE_THIN_MM = 0.25
+LETTER_RULE_GAP_MM = 0.35
+LETTER_NUMBER_GAP_CHARS = 7 / 8  # 份号 / 发文字号 line, this many 3号 characters under the rule
+LETTER_TITLE_BLANK_LINES_ABOVE = 2  # title two lines below the 发文字号 line
+LETTER_FIRST_PAGE_NUMBERED = False
+
+# 命令（令）格式 (10.2)
+ORDER_MARK_TOP_FROM_CORE_MM = 20.0
+ORDER_NUMBER_BLANK_LINES_ABOVE = 2  # 令号 two blank lines under the mark, centred
+ORDER_BODY_BLANK_LINES_ABOVE = 2  # body two blank lines under the 令号
+
+# 签名章 (7.3.5.3): 职务 + signature-stamp image + date
+STAMP_BLANK_LINES_ABOVE = 2  # two blank lines under the body
+STAMP_RIGHT_CHARS = 4  # the stamp four characters in from the right
+STAMP_TITLE_LEFT_CHARS = 2  # 职务 two characters in from the left, centred on the stamp
+STAMP_DATE_BLANK_LINES_ABOVE = 1
+STAMP_DATE_RIGHT_CHARS = 4
+STAMP_HEIGHT_MM = 15.0  # default height of a 签名章 image; the plan may set its own
+
+# 纪要格式 (10.3)
+MINUTES_MARK_TOP_FROM_CORE_MM = 35.0
+MINUTES_ATTENDANCE_BLANK_LINES_ABOVE = 1  # one blank line after the body
+MINUTES_ATTENDANCE_INDENT_CHARS = 2  # "出席：" two characters in
+MINUTES_ATTENDANCE_LABELS = ("出席", "请假", "列席")  # in this order, each on a new line
+ROLE_ATTENDANCE_LABEL = "hei"  # 3号黑体; the names in the body's 仿宋
+
+
 # --- Heading levels (GB/T 9704 7.3.3) ---------------------------------------------------
 @dataclass(frozen=True)
 class HeadingLevel:
