@@ -223,10 +223,13 @@ class LetterHead:
     lines: int  # grid lines the head occupies; the title stands on the next
 
 
-def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float) -> LetterHead:
+def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float,
+                rows: int = 1) -> LetterHead:
     """Mark ink 30 mm from the page top; double line 4 mm under the mark's ink; the number
-    line's ink 7/8 of a 3号 character under the double line; the title two lines below the
-    number line, on the grid; the foot's double line 20 mm above the page bottom."""
+    line's ink 7/8 of a 3号 character under the double line (`rows` lines there: 份号, 密级,
+    紧急程度 stacked on the left, the 发文字号 on the first, on the right); the title two
+    lines below the last, on the grid; the foot's double line 20 mm above the page
+    bottom."""
     mark_ink_top = gb.mm_to_pt(gb.LETTER_MARK_TOP_FROM_PAGE_MM)
     role = gb.ROLE_ORGAN_MARK
     mark_y = mark_ink_top - ink.top(role, mark_size, mark_line) - flow_top
@@ -236,7 +239,7 @@ def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float) -
     number_y = number_ink - ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P) - flow_top
     # the number's own grid line (by its ink), then the blank lines, then the title
     number_line = int((number_ink - CORE_TOP) // P)
-    lines = number_line + 1 + gb.LETTER_TITLE_BLANK_LINES_ABOVE
+    lines = number_line + max(1, rows) + gb.LETTER_TITLE_BLANK_LINES_ABOVE
     foot = PAGE_H - gb.mm_to_pt(gb.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM) - letter_rule_height()
     rules = letter_rule(rule_top, True, flow_top) + letter_rule(foot, False, flow_top)
     return LetterHead(mark_y, rules, number_y, lines)
