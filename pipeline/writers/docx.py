@@ -15,11 +15,12 @@ from docx.oxml.ns import qn
 
 from pipeline import standard as gb
 from pipeline.fonts import FontBook
-from pipeline.model import Attachment, Block, Document, Figure, Heading, Paragraph, Seal, Table
+from pipeline.model import Document, Figure, Heading, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
+from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers.ooxml import border, el, emu_mm, ordered, reorder, twips, twips_mm, val
 from pipeline.writers.text_width import text_chars
@@ -126,7 +127,9 @@ def _blank(n: int = 1):
     return [_para("GwBody", (), _ind()) for _ in range(n)]
 
 
-class _DocxWriter:
+class _DocxWriter(walk.Writer):
+    """One rule per element kind (writers.walk); each appends its paragraphs and tables."""
+
     def __init__(self, doc: Document, pages: pg.Pages):
         self.doc = doc
         self.pages = pages  # the pagination the PDF writer also follows
@@ -135,6 +138,7 @@ class _DocxWriter:
         for child in list(self.body):
             self.body.remove(child)
         self.blocks: list = []
+        self.closing: list = []  # the 版记's blocks; placed by build() after the pagination
         self._drawing_id = 100
 
     # --- package-level parts --------------------------------------------------------
@@ -155,20 +159,19 @@ class _DocxWriter:
         core.comments = "GB/T 9704-2012"
 
     # --- 版头 -----------------------------------------------------------------------
-    def _header(self) -> None:
-        lines = geo.header_lines(self.doc.header)
-        for text, role, _element in lines:
+    @walk.rule(walk.HEADER_LINES)
+    def _header_lines(self, e: walk.Element) -> None:
+        for text, role, _element in geo.header_lines(e.node):
             self.blocks.append(_para("GwHeaderLine", [_run(text, role)]))
-        self._organ_mark(len(lines))
-        self._doc_number()
 
-    def _organ_mark(self, lines_used: int) -> None:
-        h = self.doc.header
+    @walk.rule(walk.ORGAN_MARK)
+    def _organ_mark(self, e: walk.Element) -> None:
+        h = e.node
         names = h.organ_names
         joint = len(names) > 1
         size, line = geo.organ_mark_type(h)
         role = gb.ROLE_ORGAN_MARK
-        before = LAYOUT.organ_mark_before(lines_used, size, line)
+        before = LAYOUT.organ_mark_before(len(geo.header_lines(h)), size, line)
         if not joint:
             text = names[0] + h.mark_suffix
             self.blocks.append(_para("GwOrganMark", [_run(text, role, size, gb.RED)],
@@ -177,11 +180,8 @@ class _DocxWriter:
             return
         # joint issuance: names stacked, "文件" to their right, centred on them vertically
         gap = gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)
-        name_chars = max(len(n) for n in names)
-        names_w = name_chars * size
-        suffix_w = len(h.mark_suffix) * size
-        total = names_w + suffix_w
-        left = (CORE_W - total) / 2
+        mark = geo.joint_mark(h, size)
+        names_w, suffix_w = mark.names_w, mark.suffix_w
         # the space above goes in a spacer paragraph: inside the first row it would pull
         # the vertically centred "文件" upwards
         self.blocks.append(_para("GwOrganMark", (), _spacing(0, max(1.0, before))))
@@ -200,11 +200,12 @@ class _DocxWriter:
                                         v_merge="continue"))
             rows.append(el("w:tr", None, *cells))
         widths = [names_w] + ([suffix_w] if h.mark_suffix else [])
-        self.blocks.append(self._table(widths, rows, indent=left, borders=False))
+        self.blocks.append(self._table(widths, rows, indent=mark.left, borders=False))
         self._mark = (size, line)
 
-    def _doc_number(self) -> None:
-        h = self.doc.header
+    @walk.rule(walk.DOC_NUMBER)
+    def _doc_number(self, e: walk.Element) -> None:
+        h = e.node
         blank = LAYOUT.doc_number_before(*self._mark)
         # the red line: a bottom border 4 mm under the number's ink, across the whole core
         space = LAYOUT.red_line_gap()
@@ -241,44 +242,51 @@ class _DocxWriter:
             runs.append(_run(line))
         self.blocks.append(_para("GwTitle", runs, _spacing(before_pt)))
 
-    def _main(self) -> None:
-        d = self.doc
-        self._title(d.title_lines or [d.title], gb.TITLE_BLANK_LINES_ABOVE * P)
-        if d.addressees:
-            self.blocks.append(_para("GwAddressee", [_run(d.addressees)],
-                                     _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
-        self._blocks(d.blocks, styles.BODY_NUM_ID, carry=self.pages.carry)
-        self._attachment_note()
-        self._signature()
-        if d.note:
-            self.blocks.append(_para("GwNote", [_run(f"（{d.note}）")]))
-        for i, att in enumerate(d.attachments):
-            self._attachment(att, i)
+    @walk.rule(walk.TITLE)
+    def _main_title(self, e: walk.Element) -> None:
+        self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P)
 
-    def _blocks(self, blocks: list[Block], num_id: int,
-                carry: tuple[int, int] | None = None) -> None:
-        for n, block in enumerate(blocks):
-            page_break = el("w:pageBreakBefore") if carry == (n, 0) else None
-            if isinstance(block, Heading):
-                style = styles.HEADING_STYLE_IDS[block.level]
-                num = None
-                if num_id != styles.BODY_NUM_ID:
-                    num = el("w:numPr", None, val("w:ilvl", block.level - 1), val("w:numId", num_id))
-                self.blocks.append(_heading_para(block, style, num, page_break))
-            elif isinstance(block, Paragraph):
-                if carry and carry[0] == n and carry[1]:
-                    self._carried(block.text, self.pages.carry_lines)
-                else:
-                    self.blocks.append(_para("GwBody", [_run(block.text)], page_break))
-            elif isinstance(block, Table):
-                if self.blocks and self.blocks[-1].tag == qn("w:tbl") and not (
-                        block.caption or block.unit):
-                    # Word and LibreOffice join two tables that touch into one; a 1 pt line
-                    # keeps them apart without costing a body line
-                    self.blocks.append(_para("GwTable", (), _spacing(0, 1)))
-                self.blocks += self._data_table(block)
-            elif isinstance(block, Figure):
-                self.blocks += self._figure(block)
+    @walk.rule(walk.ADDRESSEES)
+    def _addressees(self, e: walk.Element) -> None:
+        self.blocks.append(_para("GwAddressee", [_run(e.node)],
+                                 _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
+
+    def _page_break(self, e: walk.Element):
+        """pageBreakBefore where the pagination carries the text over from this block."""
+        return el("w:pageBreakBefore") if e.scope < 0 and self.pages.carry == (e.index, 0) \
+            else None
+
+    @walk.rule(walk.HEADING)
+    def _heading(self, e: walk.Element) -> None:
+        block = e.node
+        style = styles.HEADING_STYLE_IDS[block.level]
+        num = None
+        if e.scope >= 0:  # an attachment's headings count from 一 again: their own list
+            num = el("w:numPr", None, val("w:ilvl", block.level - 1),
+                     val("w:numId", styles.BODY_NUM_ID + 1 + e.scope))
+        self.blocks.append(_heading_para(block, style, num, self._page_break(e)))
+
+    @walk.rule(walk.PARAGRAPH)
+    def _paragraph(self, e: walk.Element) -> None:
+        carry = self.pages.carry
+        if e.scope < 0 and carry and carry[0] == e.index and carry[1]:
+            self._carried(e.node.text, self.pages.carry_lines)
+        else:
+            self.blocks.append(_para("GwBody", [_run(e.node.text)], self._page_break(e)))
+
+    @walk.rule(walk.TABLE)
+    def _table_block(self, e: walk.Element) -> None:
+        block = e.node
+        if self.blocks and self.blocks[-1].tag == qn("w:tbl") and not (
+                block.caption or block.unit):
+            # Word and LibreOffice join two tables that touch into one; a 1 pt line
+            # keeps them apart without costing a body line
+            self.blocks.append(_para("GwTable", (), _spacing(0, 1)))
+        self.blocks += self._data_table(block)
+
+    @walk.rule(walk.FIGURE)
+    def _figure_block(self, e: walk.Element) -> None:
+        self.blocks += self._figure(e.node)
 
     def _carried(self, text: str, lines: list[str]) -> None:
         """A paragraph whose last lines go over to the signature's page (writers.pagination):
@@ -300,20 +308,18 @@ class _DocxWriter:
         self.blocks.append(_para("GwBody", [_run(text[chars:])], el("w:pageBreakBefore"),
                                  _ind()))
 
-    def _attachment_note(self) -> None:
-        names = self.doc.attachment_names
-        if not names:
-            return
+    @walk.rule(walk.ATTACHMENT_NOTE)
+    def _attachment_note(self, e: walk.Element) -> None:
+        names = e.node
         before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
         for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
             self.blocks.append(_para("GwAttachmentNote", [_run(text)],
                                      _spacing(before if i == 0 else 0),
                                      _ind(left=rest_x, hanging=rest_x - first_x)))
 
-    def _signature(self) -> None:
-        sig = self.doc.signature
-        if not sig:
-            return
+    @walk.rule(walk.SIGNATURE)
+    def _signature(self, e: walk.Element) -> None:
+        sig = e.node
         date_w = text_chars(sig.date) * CH
         if sig.seals:
             self._sealed_signature(sig.organs, sig.date, date_w, sig.seals)
@@ -354,14 +360,17 @@ class _DocxWriter:
                              file="seal.png", behind=True)
         return el("w:r", None, el("w:drawing", None, anchor))
 
-    def _attachment(self, att: Attachment, index: int) -> None:
-        many = len(self.doc.attachments) > 1
-        label = f"附件{index + 1}" if many else "附件"
-        self.blocks.append(_para("GwAttachmentLabel", [_run(label)], el("w:pageBreakBefore")))
+    @walk.rule(walk.NOTE)
+    def _note(self, e: walk.Element) -> None:
+        self.blocks.append(_para("GwNote", [_run(f"（{e.node}）")]))
+
+    @walk.rule(walk.ATTACHMENT)
+    def _attachment(self, e: walk.Element) -> None:
+        att = e.node
+        self.blocks.append(_para("GwAttachmentLabel", [_run(e.where)], el("w:pageBreakBefore")))
         self._title(att.title_lines or [att.title],
                     (gb.ATTACHMENT_TITLE_LINE - 2) * P)
         self.blocks += _blank(1)
-        self._blocks(att.blocks, styles.BODY_NUM_ID + 1 + index)
 
     # --- tables ---------------------------------------------------------------------
     def _cell(self, width: float, paras, v_merge: str | None = None, v_align: str | None = None,
@@ -446,19 +455,20 @@ class _DocxWriter:
         return out
 
     # --- 版记 ------------------------------------------------------------------------
-    def _closing(self) -> list:
-        c = self.doc.closing
+    @walk.rule(walk.CLOSING)
+    def _closing(self, e: walk.Element) -> None:
+        c = e.node
         side = gb.CLOSING_SIDE_INDENT_CHARS * CH
         size = gb.CLOSING_SIZE_PT
         rows = []
         if c.copies_to:
-            label = "抄送："
+            label = geo.CLOSING_CC_LABEL
             lead = text_chars(label) * size
             p = _para("GwClosing", [_run(label + c.copies_to)],
                       _ind(left=side + lead, right=side, hanging=lead))
             rows.append(p)
         if c.printer or c.print_date:
-            date = f"{c.print_date}印发" if c.print_date else ""
+            date = f"{c.print_date}{geo.CLOSING_PRINTED}" if c.print_date else ""
             p = _para("GwClosing", [_run(c.printer + ("\t" + date if date else ""))],
                       _tabs(("right", CORE_W - side)), _ind(left=side))
             rows.append(p)
@@ -487,7 +497,7 @@ class _DocxWriter:
         else:
             spacer = _para("GwClosing", (), _spacing(0, top), el("w:pageBreakBefore"))
         table = self._table([CORE_W], trs, border_set=table_borders)
-        return [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
+        self.closing = [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
 
     @staticmethod
     def _closing_lines(paragraph) -> int:
@@ -536,11 +546,10 @@ class _DocxWriter:
 
     def build(self) -> docx.document.Document:
         self._setup_parts()
-        self._header()
-        self._main()
+        self.render(self.doc)
         for block in self.blocks:
             self.body.append(block)
-        closing = self._closing() if self.doc.closing else []
+        closing = self.closing
         blank = self.pages.closing == pg.AFTER_BLANK
         if closing and not blank:
             # shared with the last page, or on the next page, which is numbered (GB/T 9704 7.5)

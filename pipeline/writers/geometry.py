@@ -302,3 +302,22 @@ def attendance_lines(meeting) -> list[tuple[str, str, float]]:
             head = label + "："
             out.append((head, "、".join(names), indent + len(head) * CH))
     return out
+
+
+@dataclass(frozen=True)
+class JointMark:
+    names_w: float  # the stacked names, spread to one width
+    suffix_w: float  # "文件" to their right, centred on them vertically
+    left: float  # the block's left edge from the core's, centring it
+
+
+def joint_mark(header, size: float) -> JointMark:
+    """A joint issuance's mark (GB/T 9704 7.2.4): names stacked, each spread to the longest
+    name's width, the suffix beside them; the whole centred in the core."""
+    names_w = max(len(n) for n in header.organ_names) * size
+    suffix_w = len(header.mark_suffix) * size
+    return JointMark(names_w, suffix_w, (CORE_W - names_w - suffix_w) / 2)
+
+
+CLOSING_CC_LABEL = "抄送："
+CLOSING_PRINTED = "印发"  # after the printing date: 2026年3月20日印发
