@@ -489,7 +489,9 @@ def to_document(plan: Plan, src: Located) -> model.Document:
                                         signer_title=plan.signature.title or "")
     if plan.closing:
         cc = "，".join(as_list(plan.closing.cc)).rstrip("。.")
+        # a letter's 版记 has no printing office or date (GB/T 9704 10.1)
+        letter = fmt == gb.FORMAT_LETTER
         doc.closing = model.Closing(copies_to=f"{cc}。" if cc else "",
-                                    printer=plan.closing.printer or "",
-                                    print_date=plan.closing.date or "")
+                                    printer="" if letter else plan.closing.printer or "",
+                                    print_date="" if letter else plan.closing.date or "")
     return doc

@@ -64,6 +64,14 @@ class Layout:
         below_mark = mark_line - self.ink.bottom(gb.ROLE_ORGAN_MARK, mark_size, mark_line)
         return max(0.0, gap - below_mark - self.ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P))
 
+    def order_number_before(self, lines_above: int, mark_before: float, size: float,
+                            line: float) -> float:
+        """Space above a 令's 令号: two blank lines under the mark as for a 发文字号, then
+        moved to the nearest grid line so the body below stays on the standard's lines."""
+        before = self.doc_number_before(size, line)
+        used = lines_above * P + mark_before + line + before
+        return before + round(used / P) * P - used
+
     def red_line_gap(self) -> float:
         """From the bottom of the number's line box to the top of the red line's stroke."""
         below_ink = P - self.ink.bottom(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
@@ -224,16 +232,19 @@ class LetterHead:
 
 
 def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float,
-                rows: int = 1) -> LetterHead:
+                rows: int = 1, mark_ink_height: float | None = None) -> LetterHead:
     """Mark ink 30 mm from the page top; double line 4 mm under the mark's ink; the number
     line's ink 7/8 of a 3号 character under the double line (`rows` lines there: 份号, 密级,
     紧急程度 stacked on the left, the 发文字号 on the first, on the right); the title two
     lines below the last, on the grid; the foot's double line 20 mm above the page
-    bottom."""
+    bottom. `mark_ink_height`: the mark's glyphs' own height, where the renderer's ink
+    model is measured at other sizes (LibreOffice's)."""
     mark_ink_top = gb.mm_to_pt(gb.LETTER_MARK_TOP_FROM_PAGE_MM)
     role = gb.ROLE_ORGAN_MARK
     mark_y = mark_ink_top - ink.top(role, mark_size, mark_line) - flow_top
-    mark_ink_bottom = mark_y + ink.bottom(role, mark_size, mark_line) + flow_top
+    mark_ink_bottom = mark_ink_top + (ink.bottom(role, mark_size, mark_line)
+                                      - ink.top(role, mark_size, mark_line)
+                                      if mark_ink_height is None else mark_ink_height)
     rule_top = mark_ink_bottom + gb.mm_to_pt(gb.LETTER_TOP_RULE_BELOW_MARK_MM)
     number_ink = rule_top + letter_rule_height() + gb.LETTER_NUMBER_GAP_CHARS * gb.SIZE_3HAO_PT
     number_y = number_ink - ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P) - flow_top

@@ -57,26 +57,26 @@ def letter_header(lay) -> None:
     lay.out.append(canvas)
 
 
-def order_header(lay) -> float:
+def order_header(lay) -> None:
     """命令（令） (GB/T 9704 10.2): the organ's name + 令, 20 mm below the core's top; the 令号
-    centred two blank lines below, on the grid line nearest to there. Returns the space
-    above the body (two blank lines)."""
+    centred two blank lines below, on the grid line nearest to there; two blank lines before
+    the body."""
+    from pipeline.writers.html import Line, Para, Run
+
     h = lay.doc.header
     lines = geo.header_lines(h)
-    for text, role, where in lines:
-        lay.out.append(lay.set.one_line(text, role, where=where))
     mark_type = geo.organ_mark_type(h)
     before = lay.layout.organ_mark_before(len(lines), *mark_type,
                                           from_core_mm=gb.ORDER_MARK_TOP_FROM_CORE_MM)
     mark = _mark(lay, mark_type, h.organ_names[0] + h.mark_suffix)
     mark.align, mark.before = "center", before
     lay.out.append(mark)
-    number_before = lay.layout.doc_number_before(*mark_type)
-    used = len(lines) * P + before + mark_type[1] + number_before
-    number_before += round(used / P) * P - used  # the grid line nearest
+    number_before = lay.layout.order_number_before(len(lines), before, *mark_type)
     lay.out.append(lay.set.one_line(lay.doc.order_number, gb.ROLE_BODY, where="令号",
                                     align="center", before=number_before))
-    return gb.ORDER_BODY_BLANK_LINES_ABOVE * P
+    # blank lines as preserved spaces: an empty box would take no height
+    lay.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [
+        Line([Run(" ")]) for _ in range(gb.ORDER_BODY_BLANK_LINES_ABOVE)]))
 
 
 def minutes_header(lay, rule) -> None:
@@ -87,8 +87,6 @@ def minutes_header(lay, rule) -> None:
     `rule(gap)` makes the red line block."""
     h, doc = lay.doc.header, lay.doc
     lines = geo.header_lines(h)
-    for text, role, where in lines:
-        lay.out.append(lay.set.one_line(text, role, where=where))
     mark_type = geo.organ_mark_type(h)
     mark = _mark(lay, mark_type, h.organ_names[0] + h.mark_suffix)
     mark.align = "center"
