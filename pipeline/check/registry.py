@@ -15,6 +15,8 @@ from pipeline.check.findings import Finding, Hit
 DOCX, PDF, PLAN, TEXT = "docx", "pdf", "plan", "text"
 ALL_SOURCES = (DOCX, PDF, PLAN, TEXT)
 PRINTED = (DOCX, PDF)
+# formats whose documents carry a title: a 命令 goes from its 令号 straight to the text (10.2)
+TITLED = (gb.FORMAT_DOCUMENT, gb.FORMAT_LETTER, gb.FORMAT_MINUTES)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import unicodedata
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import PAGE_CENTRE_MM
-from pipeline.check.registry import ALL_SOURCES, DOCX, PDF, PLAN, rule
+from pipeline.check.registry import ALL_SOURCES, DOCX, PDF, PLAN, TITLED, rule
 from pipeline.readers.draft import CIRCLED, CN_NUM, KINDS, _heading, import_lines
 from pipeline.transforms.punctuation import half_width_marks, has_old_date
 
@@ -45,7 +45,7 @@ def _title(m) -> str:
     return m.cache["title"]
 
 
-@rule("title-punctuation", "GB/T 9704 7.3.1", ALL_SOURCES)
+@rule("title-punctuation", "GB/T 9704 7.3.1", ALL_SOURCES, TITLED)
 def title_punctuation(m):
     title = _title(m)
     bad = sorted({c for c in title if not c.isalnum() and c not in _TITLE_PUNCT_OK
@@ -55,7 +55,7 @@ def title_punctuation(m):
                   "titles use only 书名号, 引号 and 顿号 where needed", WARNING)
 
 
-@rule("title-pattern", "条例 / GB/T 9704 7.3.1", ALL_SOURCES)
+@rule("title-pattern", "条例 / GB/T 9704 7.3.1", ALL_SOURCES, TITLED)
 def title_pattern(m):
     title = _title(m)
     if title and ("关于" not in title or not any(title.endswith(k) for k in KINDS)):

@@ -81,25 +81,31 @@ def order_number(m):
                   f"{PAGE_CENTRE_MM:g}", "centre the 令号 on the page")
 
 
-# share of red pixels that makes a picture a seal
-_SEAL_RED_SHARE = 0.05
+# a seal's ink: strongly red, darker than pure red as printed seal images are; a picture with
+# this share of such pixels is a seal, not a chart
+_SEAL_RED_SHARE = 0.03
+_SEAL_DPI = 72
+
+
+def _seal_red(r: int, g: int, b: int) -> bool:
+    return r >= 150 and g < 110 and b < 110
 
 
 @rule("minutes-seal", "GB/T 9704 10.3", (DOCX, PDF), (gb.FORMAT_MINUTES,))
 def minutes_seal(m):
     import pymupdf
 
-    from pipeline.pdfmeasure import is_red
-
     for p in m.pages:
         for info in p.page.get_image_info():
             rect = pymupdf.Rect(info["bbox"]) & p.page.rect
             if rect.is_empty:
                 continue
-            pix = p.page.get_pixmap(dpi=30, clip=rect, colorspace=pymupdf.csRGB, alpha=False)
+            pix = p.page.get_pixmap(dpi=_SEAL_DPI, clip=rect, colorspace=pymupdf.csRGB,
+                                    alpha=False)
             s = pix.samples
-            pixels = [tuple(v / 255 for v in s[i:i + 3]) for i in range(0, len(s), 3)]
-            if pixels and sum(is_red(c) for c in pixels) / len(pixels) > _SEAL_RED_SHARE:
+            total = len(s) // 3
+            red = sum(_seal_red(*s[i:i + 3]) for i in range(0, len(s), 3))
+            if total and red / total > _SEAL_RED_SHARE:
                 yield Hit(f"{m.page_label} {p.index + 1}", "a seal on a 纪要",
                           "a 纪要 carries no seal")
                 return
