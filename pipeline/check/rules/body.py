@@ -9,7 +9,7 @@ import unicodedata
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import PAGE_CENTRE_MM
-from pipeline.check.registry import ALL_SOURCES, DOCX, PDF, PLAN, TITLED, rule
+from pipeline.check.registry import ALL_SOURCES, PLAN, PRINTED, TITLED, rule
 from pipeline.readers.draft import CIRCLED, CN_NUM, KINDS, _heading, import_lines
 from pipeline.transforms.punctuation import half_width_marks, has_old_date
 
@@ -147,7 +147,7 @@ def punctuation_width(m):
 _LEFT_OF_SIGNATURE_MM = 10.0
 
 
-@rule("signature-alone", "GB/T 9704 7.3.5", (DOCX, PDF))
+@rule("signature-alone", "GB/T 9704 7.3.5", PRINTED)
 def signature_alone(m):
     for p in m.pages:
         dates = [l for l in p.content if _DATE.match(l.text.replace(" ", ""))]

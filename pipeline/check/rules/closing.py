@@ -6,14 +6,14 @@ import re
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import CORE_BOTTOM_MM
-from pipeline.check.registry import DOCX, PDF, rule
+from pipeline.check.registry import DOCX, PRINTED, rule
 
 TOL = gb.TOLERANCE_MM
 WITH_RULES = (gb.FORMAT_DOCUMENT, gb.FORMAT_ORDER, gb.FORMAT_MINUTES)
 ON_CORE_BOTTOM = f"its last line {gb.MARGIN_BOTTOM_MM:g} mm above the page bottom"
 
 
-@rule("closing-position", "GB/T 9704 7.4", (DOCX, PDF), WITH_RULES)
+@rule("closing-position", "GB/T 9704 7.4", PRINTED, WITH_RULES)
 def closing_position(m):
     if m.docx is not None:
         yield from _text_after(m.docx)
@@ -47,7 +47,7 @@ def _text_after(document):
                   "the 版记 closes the document, on the last even page")
 
 
-@rule("closing-page", "GB/T 9704 7.4", (DOCX, PDF), WITH_RULES)
+@rule("closing-page", "GB/T 9704 7.4", PRINTED, WITH_RULES)
 def closing_page(m):
     """No page wasted: the 版记 takes a page of its own only when the text's last (even) page
     has no room for it."""
@@ -73,7 +73,7 @@ def closing_page(m):
                       "put it at the bottom of the page where the text ends")
 
 
-@rule("letter-closing", "GB/T 9704 10.1", (DOCX, PDF), (gb.FORMAT_LETTER,))
+@rule("letter-closing", "GB/T 9704 10.1", PRINTED, (gb.FORMAT_LETTER,))
 def letter_closing(m):
     """A 信函's 版记: no rules, its last line on the bottom of the last page's core."""
     closing = m.closing_page

@@ -7,7 +7,7 @@ from collections import Counter
 
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
-from pipeline.check.registry import DOCX, PDF, TITLED, rule
+from pipeline.check.registry import DOCX, PRINTED, TITLED, rule
 from pipeline.fonts import ROLE_LABELS
 
 SIZE_TOL_PT = 0.5
@@ -92,7 +92,7 @@ def _body_paragraphs(m):
             yield n, p, font, size
 
 
-@rule("title-font", "GB/T 9704 7.3.1", (DOCX, PDF), TITLED)
+@rule("title-font", "GB/T 9704 7.3.1", PRINTED, TITLED)
 def title_font(m):
     want = f"{size_name(gb.TITLE_SIZE_PT)} {font_label(gb.ROLE_TITLE)}"
     if m.docx is not None:
@@ -128,7 +128,7 @@ def body_font(m):
     yield from hits[:MAX_PER_RULE]
 
 
-@rule("body-size", "GB/T 9704 5.3", (DOCX, PDF))
+@rule("body-size", "GB/T 9704 5.3", PRINTED)
 def body_size(m):
     want = size_name(gb.BODY_SIZE_PT)
     if m.docx is not None:

@@ -7,7 +7,7 @@ import re
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
 from pipeline.check.measure import PAGE_CENTRE_MM
-from pipeline.check.registry import DOCX, PDF, rule
+from pipeline.check.registry import PRINTED, rule
 from pipeline.check.rules.header import mark_lines
 
 TOL = gb.TOLERANCE_MM
@@ -27,7 +27,7 @@ def _groups(strokes, gap_mm: float = 2.0):
     return groups
 
 
-@rule("letter-rules", "GB/T 9704 10.1", (DOCX, PDF), (gb.FORMAT_LETTER,))
+@rule("letter-rules", "GB/T 9704 10.1", PRINTED, (gb.FORMAT_LETTER,))
 def letter_rules(m):
     from pipeline.pdfmeasure import line_ink
 
@@ -65,7 +65,7 @@ def letter_rules(m):
 _ORDER_NUMBER = re.compile(r"^第.{1,10}号$")
 
 
-@rule("order-number", "GB/T 9704 10.2", (DOCX, PDF), (gb.FORMAT_ORDER,))
+@rule("order-number", "GB/T 9704 10.2", PRINTED, (gb.FORMAT_ORDER,))
 def order_number(m):
     page = m.pages[0]
     where = f"{m.page_label} 1"
@@ -91,7 +91,7 @@ def _seal_red(r: int, g: int, b: int) -> bool:
     return r >= 150 and g < 110 and b < 110
 
 
-@rule("minutes-seal", "GB/T 9704 10.3", (DOCX, PDF), (gb.FORMAT_MINUTES,))
+@rule("minutes-seal", "GB/T 9704 10.3", PRINTED, (gb.FORMAT_MINUTES,))
 def minutes_seal(m):
     import pymupdf
 

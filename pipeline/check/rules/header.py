@@ -7,7 +7,7 @@ import re
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
 from pipeline.check.measure import CORE_TOP_MM
-from pipeline.check.registry import ALL_SOURCES, DOCX, PDF, rule
+from pipeline.check.registry import ALL_SOURCES, PRINTED, rule
 
 TOL = gb.TOLERANCE_MM
 # top edge of the mark's ink, from the page's top edge, per format
@@ -30,7 +30,7 @@ def mark_lines(page):
     return [l for l in page.red if l.size >= gb.TITLE_SIZE_PT - 0.5]
 
 
-@rule("mark-position", "GB/T 9704 7.2.3 / 10", (DOCX, PDF))
+@rule("mark-position", "GB/T 9704 7.2.3 / 10", PRINTED)
 def mark_position(m):
     from pipeline.pdfmeasure import line_ink
 

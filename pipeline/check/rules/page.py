@@ -4,7 +4,7 @@ from __future__ import annotations
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import CORE_TOP_MM
-from pipeline.check.registry import DOCX, PDF, rule
+from pipeline.check.registry import DOCX, PRINTED, rule
 
 TOL = gb.TOLERANCE_MM
 # A .docx may set its top/bottom margins below the standard's so the ink, not the line box,
@@ -18,7 +18,7 @@ def _off_a4(w: float, h: float) -> bool:
     return abs(w - gb.PAGE_WIDTH_MM) > TOL or abs(h - gb.PAGE_HEIGHT_MM) > TOL
 
 
-@rule("page-size", "GB/T 9704 5.2.1", (DOCX, PDF))
+@rule("page-size", "GB/T 9704 5.2.1", PRINTED)
 def page_size(m):
     if m.docx is not None:
         for i, section in enumerate(m.docx.sections, start=1):
@@ -32,7 +32,7 @@ def page_size(m):
             yield Hit(f"page {p.index + 1}", f"page {w:.0f} × {h:.0f} mm", A4)
 
 
-@rule("margins", "GB/T 9704 5.2.2", (DOCX, PDF))
+@rule("margins", "GB/T 9704 5.2.2", PRINTED)
 def margins(m):
     if m.docx is not None:
         yield from _docx_margins(m.docx)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import PAGE_CENTRE_MM
-from pipeline.check.registry import DOCX, PDF, rule
+from pipeline.check.registry import PRINTED, rule
 from pipeline.check.rules.fonts import font_label, size_name
 
 DASH = gb.PAGE_NUMBER_DASH
@@ -14,7 +14,7 @@ FORM = f"“{DASH} 1 {DASH}”"
 SIDES = "odd pages right, even pages left"
 
 
-@rule("page-number", "GB/T 9704 7.5", (DOCX, PDF))
+@rule("page-number", "GB/T 9704 7.5", PRINTED)
 def page_number(m):
     if m.docx is not None:
         yield from _footers(m.docx)
