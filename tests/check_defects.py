@@ -178,6 +178,7 @@ class Doc:
     letter_rule: float = LETTER_RULE
     order_number_x: float | None = None  # None: centred
     seal: bool = False
+    first_page_number: bool = False  # a 信函's first page goes unnumbered (10.1)
     extra: list = field(default_factory=list)
 
     def build(self, path: Path) -> Path:
@@ -239,10 +240,12 @@ class Doc:
                  *body(title_top + 3 * PITCH_MM, 6),
                  *signature(title_top + 10 * PITCH_MM)]
         rules = False if self.closing_rules is None else self.closing_rules
-        page += [Text("抄送：县财政局。", CORE_BOTTOM, SMALL_PT, x=LEFT + CHAR_MM,
+        page += [Text("抄送：县财政局。", self.closing_bottom, SMALL_PT, x=LEFT + CHAR_MM,
                       from_bottom=True)]
         if rules:
             page += [Bar(LEFT, PAGE_W - RIGHT, CORE_BOTTOM - 8, 0.35, "#000000")]
+        if self.first_page_number:
+            page.append(page_number(1))
         return [page + self.extra]
 
     def _order(self) -> list[list]:
@@ -383,6 +386,17 @@ PDF_DOCS = {
     "order-number": replace(CLEAN_FORMATS["命令"], order_number_x=LEFT),
     "minutes-seal": replace(CLEAN_FORMATS["纪要"], seal=True),
 }
+
+# more ways to break a rule, where a format changes what the rule expects: (rule, document)
+FORMAT_DEFECTS = [
+    ("mark-position", replace(CLEAN_FORMATS["信函"], mark_top=37.0)),  # 30 mm from the page top
+    ("mark-position", replace(CLEAN_FORMATS["命令"], mark_top=MARK_TOP["文件"])),  # 20, not 35
+    ("mark-position", replace(CLEAN_FORMATS["纪要"], mark_top=MARK_TOP["命令"])),  # 35, not 20
+    ("page-number", replace(CLEAN_FORMATS["信函"], first_page_number=True)),
+    ("page-number", replace(CLEAN_FORMATS["文件"], number_sides_swapped=True)),
+    ("closing-position", replace(CLEAN_FORMATS["文件"], pages=3)),  # 版记 on odd page 3
+    ("letter-closing", replace(CLEAN_FORMATS["信函"], closing_bottom=CORE_BOTTOM - 15)),
+]
 
 
 @dataclass

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from check_defects import (CLEAN_FORMATS, DOCX_EDITS, DRAFT_EDITS, GOOD_DRAFT, GOOD_PLAN,
-                           PDF_DOCS, PLAN_EDITS, libreoffice, make_defects, no_office_path)
+from check_defects import (CLEAN_FORMATS, DOCX_EDITS, DRAFT_EDITS, FORMAT_DEFECTS, GOOD_DRAFT,
+                           GOOD_PLAN, PDF_DOCS, PLAN_EDITS, libreoffice, make_defects,
+                           no_office_path)
 from conftest import EXAMPLES, INPUTS
 from pipeline.check import check_file
 from pipeline.check.measure import measure
@@ -93,6 +94,16 @@ def test_clean_document_of_each_format(fmt, tmp_path):
     path = CLEAN_FORMATS[fmt].build(tmp_path / "clean.pdf")
     assert measure(path).format == fmt
     assert check_file(path) == [], [str(f) for f in check_file(path)]
+
+
+@pytest.mark.parametrize("rule_id,doc", FORMAT_DEFECTS,
+                         ids=[f"{r}-{d.format}" for r, d in FORMAT_DEFECTS])
+def test_rule_knows_each_format(rule_id, doc, tmp_path):
+    """The same rule where a format expects something else: still found, and only it."""
+    path = doc.build(tmp_path / "defect.pdf")
+    assert measure(path).format == doc.format
+    findings = check_file(path)
+    assert {f.rule for f in findings} == {rule_id}, [str(f) for f in findings]
 
 
 def test_defect_bases_are_clean(tmp_path):
