@@ -17,15 +17,20 @@ SIDES = "odd pages right, even pages left"
 @rule("page-number", "GB/T 9704 7.5", PRINTED)
 def page_number(m):
     if m.docx is not None:
+        # the footers say where Word puts the numbers; LibreOffice's pages only which exist
         yield from _footers(m.docx)
-    if m.docx is None:
-        for p in m.pages:
-            for l in p.number_lines:
-                if p.odd and l.x1 < PAGE_CENTRE_MM or not p.odd and l.x0 > PAGE_CENTRE_MM:
-                    side = "left" if p.odd else "right"
-                    yield Hit(f"page {p.index + 1}", f"page number on the {side} of an "
-                              f"{'odd' if p.odd else 'even'} page", SIDES)
+    else:
+        yield from _sides(m.pages)
     yield from _printed(m)
+
+
+def _sides(pages):
+    for p in pages:
+        for l in p.number_lines:
+            if p.odd and l.x1 < PAGE_CENTRE_MM or not p.odd and l.x0 > PAGE_CENTRE_MM:
+                side = "left" if p.odd else "right"
+                yield Hit(f"page {p.index + 1}", f"page number on the {side} of an "
+                          f"{'odd' if p.odd else 'even'} page", SIDES)
 
 
 def _footers(document):
@@ -41,7 +46,8 @@ def _footers(document):
             if "PAGE" in instr or any("PAGE" in s for s in simple):
                 texts.append(text)
     if not texts:
-        yield Hit("footer", "no page numbers", f"{FORM} in {size_name(gb.PAGE_NUMBER_SIZE_PT)}"
+        yield Hit("footer", "no page numbers",
+                  f"{FORM} in {size_name(gb.PAGE_NUMBER_SIZE_PT)} "
                   f"{font_label(gb.ROLE_PAGE_NUMBER)}, {SIDES}")
         return
     if not all(t.strip().startswith(DASH) and t.strip().endswith(DASH) for t in texts):
