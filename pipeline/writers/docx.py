@@ -23,7 +23,8 @@ from pipeline.writers import pagination as pg
 from pipeline.writers import special_docx as shapes
 from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
-from pipeline.writers.ooxml import border, el, emu_mm, ordered, reorder, twips, twips_mm, val
+from pipeline.writers import ooxml as ox
+from pipeline.writers.ooxml import el, emu_mm, ordered, pt, reorder, val
 from pipeline.writers.text_width import text_chars
 
 
@@ -94,23 +95,19 @@ def _para(style: str, runs=(), *ppr):
     return el("w:p", None, ordered("w:pPr", [val("w:pStyle", style), *ppr]), *runs)
 
 
+# The layout (writers.geometry) measures in points; these turn its numbers into typed
+# lengths for the OOXML builders.
 def _spacing(before_pt: float = 0, line_pt: float | None = None):
-    return el("w:spacing", {"w:before": twips(before_pt), "w:after": 0,
-                            "w:line": twips(line_pt or P), "w:lineRule": "exact"})
+    """before_pt above, lines of exactly line_pt (one body line by default)."""
+    return ox.spacing(pt(before_pt), pt(line_pt or P))
 
 
 def _ind(left: float = 0, right: float = 0, first: float = 0, hanging: float = 0):
-    attrs = {"w:left": twips(left), "w:right": twips(right)}
-    if hanging:
-        attrs["w:hanging"] = twips(hanging)
-    else:
-        attrs["w:firstLine"] = twips(first)
-    return el("w:ind", attrs)
+    return ox.indent(pt(left), pt(right), pt(first), pt(hanging))
 
 
 def _tabs(*stops: tuple[str, float]):
-    return el("w:tabs", None, *[el("w:tab", {"w:val": kind, "w:pos": twips(pos)})
-                                for kind, pos in stops])
+    return ox.tab_stops(*[(kind, pt(pos)) for kind, pos in stops])
 
 
 def _heading_para(block: Heading, style: str, *ppr):
@@ -211,8 +208,8 @@ class _DocxWriter(walk.Writer):
         blank = LAYOUT.doc_number_before(*self._mark)
         # the red line: a bottom border 4 mm under the number's ink, across the whole core
         space = LAYOUT.red_line_gap()
-        red_line = el("w:pBdr", None, border("w:bottom", gb.pt_to_mm(gb.RED_LINE_WIDTH_PT),
-                                             gb.RED, space))
+        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
+                                                pt(space)))
         if not h.signers:
             self.blocks.append(_para("GwDocNumber", [_run(h.number)] if h.number else [],
                                      _spacing(blank), red_line))
@@ -298,8 +295,8 @@ class _DocxWriter(walk.Writer):
         doc = e.node
         self._organ_mark(walk.Element(walk.ORGAN_MARK, doc.header))
         blank = LAYOUT.doc_number_before(*self._mark)
-        red_line = el("w:pBdr", None, border("w:bottom", gb.pt_to_mm(gb.RED_LINE_WIDTH_PT),
-                                             gb.RED, LAYOUT.red_line_gap()))
+        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
+                                                pt(LAYOUT.red_line_gap())))
         paras = []
         if doc.meeting and doc.meeting.issue:
             paras.append([[_run(doc.meeting.issue)], []])
@@ -386,7 +383,7 @@ class _DocxWriter(walk.Writer):
         for line in lines:
             gaps = _script_boundaries(line)
             extra = -_LO_AUTOSPACE_PT * gaps / max(1, len(line) - 1) if gaps else 0.0
-            rpr = ordered("w:rPr", [val("w:spacing", twips(gb.CHAR_CONDENSE_PT + extra))])
+            rpr = ordered("w:rPr", [ox.char_spacing(pt(gb.CHAR_CONDENSE_PT + extra))])
             t = el("w:t", {"xml:space": "preserve"})
             t.text = line
             runs.append(el("w:r", None, rpr, t))
@@ -500,7 +497,7 @@ class _DocxWriter(walk.Writer):
     def _cell(self, width: float, paras, v_merge: str | None = None, v_align: str | None = None,
               borders=None):
         tcpr = ordered("w:tcPr", [
-            el("w:tcW", {"w:w": twips(width), "w:type": "dxa"}),
+            ox.width("w:tcW", pt(width)),
             val("w:vMerge", v_merge) if v_merge else None,
             borders,
             val("w:vAlign", v_align) if v_align else None,
@@ -508,21 +505,20 @@ class _DocxWriter(walk.Writer):
         return el("w:tc", None, tcpr, *paras)
 
     def _table(self, widths: list[float], rows, *, indent: float = 0, borders: bool = True,
-               border_set=None):
+               border_set=None, pad: float = 0):
         """A table whose w:tblW equals the sum of its w:gridCol (WPS reads only the grid)."""
         total = sum(widths)
         tblpr = ordered("w:tblPr", [
-            el("w:tblW", {"w:w": twips(total), "w:type": "dxa"}),
-            el("w:tblInd", {"w:w": twips(indent), "w:type": "dxa"}),
+            ox.width("w:tblW", pt(total)),
+            ox.width("w:tblInd", pt(indent)),
             border_set if border_set is not None else el("w:tblBorders", None, *[
-                border(f"w:{side}", gb.TABLE_RULE_MM, gb.BLACK) if borders
+                ox.border(f"w:{side}", ox.mm(gb.TABLE_RULE_MM), gb.BLACK) if borders
                 else val(f"w:{side}", "nil")
                 for side in ("top", "left", "bottom", "right", "insideH", "insideV")]),
             el("w:tblLayout", {"w:type": "fixed"}),
-            el("w:tblCellMar", None, el("w:left", {"w:w": 0, "w:type": "dxa"}),
-               el("w:right", {"w:w": 0, "w:type": "dxa"})),
+            el("w:tblCellMar", None, ox.width("w:left", pt(pad)), ox.width("w:right", pt(pad))),
         ])
-        grid = el("w:tblGrid", None, *[el("w:gridCol", {"w:w": twips(w)}) for w in widths])
+        grid = ox.grid([pt(w) for w in widths])
         return el("w:tbl", None, tblpr, grid, *rows)
 
     def _data_table(self, table: Table) -> list:
@@ -550,14 +546,10 @@ class _DocxWriter(walk.Writer):
                                                       val("w:jc", jc))], v_align="center"))
             trpr = ordered("w:trPr", [
                 el("w:cantSplit"),
-                el("w:trHeight", {"w:val": twips(lines * P), "w:hRule": "exact"}),
+                ox.row_height(pt(lines * P), "exact"),
                 el("w:tblHeader") if header else None])
             rows.append(el("w:tr", None, trpr, *cells))
-        tbl = self._table(lay.widths, rows)
-        mar = tbl.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
-        for side in mar:
-            side.set(qn("w:w"), str(twips(dblk.CELL_PAD)))
-        out.append(tbl)
+        out.append(self._table(lay.widths, rows, pad=dblk.CELL_PAD))
         return out
 
     def _figure(self, figure: Figure) -> list:
@@ -581,32 +573,27 @@ class _DocxWriter(walk.Writer):
     # --- 版记 ------------------------------------------------------------------------
     @walk.rule(walk.CLOSING)
     def _closing(self, e: walk.Element) -> None:
-        c = e.node
-        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
-        size = gb.CLOSING_SIZE_PT
+        lay = geo.closing_rows(e.node, text_chars)
+        side = lay.side
         rows = []
-        if c.copies_to:
-            label = geo.CLOSING_CC_LABEL
-            lead = text_chars(label) * size
-            p = _para("GwClosing", [_run(label + c.copies_to)],
-                      _ind(left=side + lead, right=side, hanging=lead))
-            rows.append(p)
-        if c.printer or c.print_date:
-            date = f"{c.print_date}{geo.CLOSING_PRINTED}" if c.print_date else ""
-            p = _para("GwClosing", [_run(c.printer + ("\t" + date if date else ""))],
-                      _tabs(("right", CORE_W - side)), _ind(left=side))
-            rows.append(p)
-        thick, thin = gb.CLOSING_THICK_LINE_MM, gb.CLOSING_THIN_LINE_MM
+        if lay.cc:
+            rows.append(_para("GwClosing", [_run(lay.cc)],
+                              _ind(left=side + lay.cc_lead, right=side, hanging=lay.cc_lead)))
+        if lay.printer or lay.printed:
+            tab = "\t" + lay.printed if lay.printed else ""
+            rows.append(_para("GwClosing", [_run(lay.printer + tab)],
+                              _tabs(("right", CORE_W - side)), _ind(left=side)))
+        thick, thin = ox.mm(gb.CLOSING_THICK_LINE_MM), ox.mm(gb.CLOSING_THIN_LINE_MM)
         ruled = self.doc.format != gb.FORMAT_LETTER  # a letter's 版记 has no rules (10.1)
-        table_borders = el("w:tblBorders", None, border("w:top", thick, gb.BLACK),
-                           val("w:left", "nil"), border("w:bottom", thick, gb.BLACK),
-                           val("w:right", "nil"), border("w:insideH", thin, gb.BLACK),
+        table_borders = el("w:tblBorders", None, ox.border("w:top", thick, gb.BLACK),
+                           val("w:left", "nil"), ox.border("w:bottom", thick, gb.BLACK),
+                           val("w:right", "nil"), ox.border("w:insideH", thin, gb.BLACK),
                            val("w:insideV", "nil")) if ruled else el("w:tblBorders", None, *[
-                               val(f"w:{side}", "nil") for side in
+                               val(f"w:{edge}", "nil") for edge in
                                ("top", "left", "bottom", "right", "insideH", "insideV")])
         trs = [el("w:tr", None, ordered("w:trPr", [
                       el("w:cantSplit"),
-                      el("w:trHeight", {"w:val": twips(P), "w:hRule": "atLeast"})]),
+                      ox.row_height(pt(P), "atLeast")]),
                   self._cell(CORE_W, [p], v_align="center")) for p in rows]
         # rows are one pitch high unless a long 抄送 list wraps
         heights = [P * self._closing_lines(p) for p in rows]
@@ -656,12 +643,13 @@ class _DocxWriter(walk.Writer):
     def _section_props(self, section, *, numbered: bool, first_numbered: bool = True) -> None:
         section.page_width = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_WIDTH_MM))
         section.page_height = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_HEIGHT_MM))
-        section.top_margin = docx.shared.Twips(twips(DOCX_TOP_MARGIN_PT))
-        section.bottom_margin = docx.shared.Twips(twips(DOCX_BOTTOM_MARGIN_PT))
-        section.left_margin = docx.shared.Twips(twips_mm(gb.MARGIN_LEFT_MM))
-        section.right_margin = docx.shared.Twips(twips_mm(gb.MARGIN_RIGHT_MM))
-        section.header_distance = docx.shared.Twips(twips_mm(15))
-        section.footer_distance = docx.shared.Twips(twips(DOCX_FOOTER_DISTANCE_PT))
+        whole = ox.section_length
+        section.top_margin = whole(pt(DOCX_TOP_MARGIN_PT))
+        section.bottom_margin = whole(pt(DOCX_BOTTOM_MARGIN_PT))
+        section.left_margin = whole(ox.mm(gb.MARGIN_LEFT_MM))
+        section.right_margin = whole(ox.mm(gb.MARGIN_RIGHT_MM))
+        section.header_distance = whole(ox.mm(15))
+        section.footer_distance = whole(pt(DOCX_FOOTER_DISTANCE_PT))
         section.gutter = 0
         self._footer(section.footer, "right" if numbered else "none")
         self._footer(section.even_page_footer, "left" if numbered else "none")
@@ -671,7 +659,7 @@ class _DocxWriter(walk.Writer):
         sect = section._sectPr
         for old in sect.findall(qn("w:docGrid")):
             sect.remove(old)
-        sect.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": twips(P)}))
+        sect.append(ox.line_grid(pt(P)))
         reorder(sect)
 
     def build(self) -> docx.document.Document:

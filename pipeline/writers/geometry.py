@@ -332,3 +332,23 @@ def joint_mark(header, size: float) -> JointMark:
 
 CLOSING_CC_LABEL = "抄送："
 CLOSING_PRINTED = "印发"  # after the printing date: 2026年3月20日印发
+
+
+@dataclass(frozen=True)
+class ClosingRows:
+    """The 版记's rows (GB/T 9704 7.4): 4号 type one character in from both sides; 抄送's
+    wrapped lines aligned after its colon; the printer on the left, the date on the right."""
+    cc: str  # "抄送：…", or ""
+    printer: str
+    printed: str  # "2026年3月20日印发", or ""
+    side: float  # indent on both sides
+    cc_lead: float  # the label's width: wrapped 抄送 lines start this far after `side`
+    size: float = gb.CLOSING_SIZE_PT
+
+
+def closing_rows(closing, chars) -> ClosingRows:
+    size = gb.CLOSING_SIZE_PT
+    return ClosingRows(CLOSING_CC_LABEL + closing.copies_to if closing.copies_to else "",
+                       closing.printer,
+                       closing.print_date + CLOSING_PRINTED if closing.print_date else "",
+                       gb.CLOSING_SIDE_INDENT_CHARS * CH, chars(CLOSING_CC_LABEL) * size, size)

@@ -480,23 +480,19 @@ class _HtmlLayout(walk.Writer):
     # --- 版记 ------------------------------------------------------------------------
     @walk.rule(walk.CLOSING)
     def _closing(self, e: walk.Element) -> None:
-        c = e.node
-        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
-        size = gb.CLOSING_SIZE_PT
+        lay = geo.closing_rows(e.node, text_chars)
+        side, size = lay.side, lay.size
         rows = []
-        if c.copies_to:
-            label = geo.CLOSING_CC_LABEL
-            lead = text_chars(label) * size
-            rows.append(self.set.para(label + c.copies_to, gb.ROLE_CLOSING, where="抄送", size=size,
-                                      room=CORE_W - side, first_x=side, rest_x=side + lead))
-        if c.printer or c.print_date:
+        if lay.cc:
+            rows.append(self.set.para(lay.cc, gb.ROLE_CLOSING, where="抄送", size=size,
+                                      room=CORE_W - side, first_x=side, rest_x=side + lay.cc_lead))
+        if lay.printer or lay.printed:
             row = []
-            if c.printer:
-                row.append((side, self.set.one_line(c.printer, gb.ROLE_CLOSING, where="印发机关",
-                                                    size=size)))
-            if c.print_date:
-                date = self.set.one_line(f"{c.print_date}{geo.CLOSING_PRINTED}", gb.ROLE_CLOSING,
-                                         where="印发日期", size=size)
+            if lay.printer:
+                row.append((side, self.set.one_line(lay.printer, gb.ROLE_CLOSING,
+                                                    where="印发机关", size=size)))
+            if lay.printed:
+                date = self.set.one_line(lay.printed, gb.ROLE_CLOSING, where="印发日期", size=size)
                 row.append((CORE_W - side - date.lines[0].width, date))
             rows.append(Placed(row))
         heights = [P * (len(r.lines) if isinstance(r, Para) else 1) for r in rows]
