@@ -110,6 +110,13 @@ def _tabs(*stops: tuple[str, float]):
     return ox.tab_stops(*[(kind, pt(pos)) for kind, pos in stops])
 
 
+def _red_line():
+    """The red separator: a bottom border 4 mm under the ink of the paragraph's line (a
+    发文字号, a 纪要's date line), across the whole core."""
+    return el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
+                                        pt(LAYOUT.red_line_gap())))
+
+
 def _heading_para(block: Heading, style: str, *ppr):
     """A heading paragraph: the level's style numbers it (live numbering) and sets label and
     heading text in the level's font; the text of a run-in heading runs on in the body font,
@@ -206,10 +213,7 @@ class _DocxWriter(walk.Writer):
     def _doc_number(self, e: walk.Element) -> None:
         h = e.node
         blank = LAYOUT.doc_number_before(*self._mark)
-        # the red line: a bottom border 4 mm under the number's ink, across the whole core
-        space = LAYOUT.red_line_gap()
-        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
-                                                pt(space)))
+        red_line = _red_line()
         if not h.signers:
             self.blocks.append(_para("GwDocNumber", [_run(h.number)] if h.number else [],
                                      _spacing(blank), red_line))
@@ -295,8 +299,7 @@ class _DocxWriter(walk.Writer):
         doc = e.node
         self._organ_mark(walk.Element(walk.ORGAN_MARK, doc.header))
         blank = LAYOUT.doc_number_before(*self._mark)
-        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
-                                                pt(LAYOUT.red_line_gap())))
+        red_line = _red_line()
         paras = []
         if doc.meeting and doc.meeting.issue:
             paras.append([[_run(doc.meeting.issue)], []])

@@ -142,6 +142,10 @@ class Section:
     before: float = 0.0  # space above the section's first block
     closing: bool = False  # the 版记
     ruled: bool = True  # the 版记's rules (a letter's has none, GB/T 9704 10.1)
+    # drawn this much lower than its boxes stand: without rules, a letter's last 版记 line
+    # puts its ink, not its line box, on the core's bottom edge; moving the drawing only
+    # keeps the boxes, and so the pagination, on the grid
+    shift: float = 0.0
 
 
 class _Setter:
@@ -507,6 +511,12 @@ class _HtmlLayout(walk.Writer):
     def _ruled(self) -> bool:
         return self.doc.format != gb.FORMAT_LETTER
 
+    @property
+    def _closing_shift(self) -> float:
+        if self._ruled:
+            return 0.0
+        return P - self.layout.ink.bottom(gb.ROLE_CLOSING, gb.CLOSING_SIZE_PT, P)
+
     # --- pages -----------------------------------------------------------------------------
     def paginate(self) -> pg.Pages:
         """The one pagination decision (writers.pagination), from the lines set above."""
@@ -526,13 +536,16 @@ class _HtmlLayout(walk.Writer):
             return
         if pages.closing == pg.SHARED:
             section = Section(self.closing_rows, before=self.closing_top - pages.last_used,
-                              closing=True, ruled=self._ruled)
+                              closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         elif pages.closing == pg.OWN_PAGE:
             section = Section(self.closing_rows, break_before="page", before=self.closing_top,
-                              closing=True, ruled=self._ruled)
+                              closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         else:  # the blank page and the 版记 page after it carry no number (GB/T 9704 7.5)
             section = Section(self.closing_rows, break_before="left", page="closing",
-                              before=self.closing_top, closing=True, ruled=self._ruled)
+                              before=self.closing_top, closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         self.sections.append(section)
 
     def _break_at(self, index: int, line: int) -> None:
