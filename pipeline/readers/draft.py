@@ -23,21 +23,19 @@ from pipeline.readers.plan import SECRECY, URGENCY
 from pipeline.readers import webcopy
 from pipeline.readers.body import split_run_in
 from pipeline.readers.draftclean import clean, prepare
-from pipeline.readers.draftlines import (CIRCLED, CN_NUM, DOC_NUMBER_LOOSE, KINDS,  # noqa: F401
-                                         MARKDOWN_HEADING, UNITS, Change, DraftError, SourceLine,
-                                         heading_form)
+from pipeline.forms import (CIRCLED, CN_NUM, DATE_LINE, MARKDOWN_HEADING,  # noqa: F401
+                            date_text, heading_form, heading_label, loose_doc_number, modernise_dates)
+from pipeline.readers.draftlines import KINDS, UNITS, Change, DraftError, SourceLine
 from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, despace,
                                          find_title, title_like)
 from pipeline.readers.textfile import CHINESE_ENCODINGS, decode
-from pipeline.transforms.numbering import chinese_number
-from pipeline.transforms.punctuation import modernise_dates, to_full_width
+from pipeline.transforms.punctuation import to_full_width
 
 FURNITURE = webcopy.FURNITURE
 # how an addressee line ends (县人民政府：, 各位代表：)
 ADDRESSEE_END = re.compile(r"(代表|同志们|朋友们|局|委|政府|办公室|单位|部门|村|社区|组|公司|院|校|"
                            r"党支部|委员会|中心|所|站|会|处|科|厅|部|乡|镇|街道|村民|居民)$")
 DOC_SEPARATOR = re.compile(rf"^\s*第[{CN_NUM}\d]+篇\s*[:：]?\s*(?P<rest>.*)$")
-DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 ATTACHMENT = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")
 COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
@@ -237,15 +235,14 @@ def _header_line(line: SourceLine, draft: Draft) -> bool:
     if text.startswith("签发人") and SIGNERS.match(text):  # own line (a PDF's)
         draft.signers = SIGNERS.match(text).group("names").split()
         return True
-    if (line.role == "number" or DOC_NUMBER_LOOSE.match(SIGNERS.sub("", text).replace(" ", ""))) \
+    if (line.role == "number" or loose_doc_number(SIGNERS.sub("", text))) \
             and SIGNERS.search(text):
         draft.signers = SIGNERS.search(text).group("names").split()
         line = SourceLine(line.line, SIGNERS.sub("", text).strip(), role="number")
         text = line.text
-    number = DOC_NUMBER_LOOSE.match(text.replace(" ", ""))
-    if line.role == "number" or number:
-        if number:
-            fixed = f"{number['code']}〔{number['year']}〕{int(number['seq'])}号"
+    fixed = loose_doc_number(text)
+    if line.role == "number" or fixed:
+        if fixed:
             if fixed != text:
                 draft.changes.append(Change(line.line, f"document number {text} → {fixed}"))
             draft.number = fixed
@@ -400,7 +397,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         elif not draft.date and (DATE_LINE.match(line.text) or
                                  DATE_LINE.match(modernise_dates(line.text)[0])):
             m = DATE_LINE.match(modernise_dates(line.text)[0])
-            draft.date = f"{m[1]}年{int(m[2])}月{int(m[3])}日"
+            draft.date = date_text(m[1], m[2], m[3])
             if draft.date != line.text:
                 draft.changes.append(Change(line.line, f"date {line.text} → {draft.date}"))
         elif (draft.date and not draft.signature_organs and len(line.text) <= 60
@@ -478,7 +475,7 @@ def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
                 line = SourceLine(line.line, f"{n}.{bare['text']}", line.level, line.role)
         elif lost:
             n = numbering.last[0] + 1
-            label = f"{chinese_number(n)}、" if n < 100 else ""
+            label = heading_label(1, n) if n < 100 else ""
             draft.changes.append(Change(line.line, f"a heading whose number was lost "
                                                    f"('、{lost['text'][:20]}'): read as level 1 "
                                                    f"({label})"))

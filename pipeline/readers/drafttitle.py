@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.readers import webcopy
-from pipeline.readers.draftlines import (DOC_NUMBER_LOOSE, KINDS, MARKDOWN_HEADING, UNITS,
-                                         SourceLine, heading_form)
+from pipeline.forms import DOC_NUMBER_LOOSE, MARKDOWN_HEADING, heading_form
+from pipeline.readers.draftlines import KINDS, UNITS, SourceLine
 
 # words a 公文 title ends with (文种), longest first; the plan's kind comes from KINDS only
 TITLE_ENDINGS = tuple(sorted(set(KINDS) | {

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-CN_NUM = "一二三四五六七八九十"
-CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+from pipeline import forms
+from pipeline.forms import CIRCLED
+
+CN_NUM = forms.CN_NUM.replace("百", "")  # a site's labels and numbers inside a line stay below 百
 
 # --- pinyin readings ----------------------------------------------------------------------
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -136,12 +137,10 @@ PREFACE_TITLE = re.compile(r"《(?P<a>[^《》]{4,60})》|整理了(?:一篇)?(?
 def _index(text: str) -> int:
     if text.isdigit():
         return int(text)
-    if len(text) == 1:
-        return CN_VALUE.get(text, 0)
-    if text.startswith("十"):
-        return 10 + CN_VALUE.get(text[1:], 0)
-    tens = CN_VALUE.get(text[0], 0)
-    return tens * 10 + (CN_VALUE.get(text[2:], 0) if len(text) > 2 else 0)
+    try:
+        return forms.cn_to_int(text)
+    except ValueError:  # 十十: no number
+        return 0
 
 
 def split_label(text: str) -> tuple[str, int]:
