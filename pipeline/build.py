@@ -9,7 +9,7 @@ from pathlib import Path
 from pipeline.errors import AssetError, GongwenError
 from pipeline.fonts import FontBook
 from pipeline.model import Document, Seal
-from pipeline.readers.plan import Plan, as_list, read_plan, to_document
+from pipeline.readers.plan import Plan, as_list, check_kind, read_plan, to_document
 from pipeline.readers.textfile import replace_unsafe
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
@@ -70,6 +70,7 @@ def number_document(doc: Document, db: str | None, file: str = "", by: str | Non
 def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, Plan]:
     plan, src = read_plan(path, row)
     doc = to_document(plan, src)
+    check_kind(doc, plan, src)
     number_headings(doc.blocks)
     for att in doc.attachments:
         number_headings(att.blocks)
@@ -88,6 +89,8 @@ def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | Non
     doc, plan = document_from_plan(path)
     if notes is not None and plan._report:  # rows of the data left out (合计, notes)
         notes.extend(f"{Path(path).name}: {note}" for note in plan._report.notes)
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     # a 250-byte plan name leaves no room for -000001.docx; an ESC or a bidi override in
     # the plan's name must not reach the output's name
     stem = short_name(replace_unsafe(Path(path).stem, "_"))
@@ -103,6 +106,8 @@ def preview_plan(path: Path, out_dir: Path, formats=("pdf",), fonts: FontBook | 
     """Like build_plan, but allocates nothing: a document with number: auto shows the number
     the register would give next (so a preview never uses up a number)."""
     doc, plan = document_from_plan(path)
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     if doc.number_code:
         from pipeline.registry import Register
 

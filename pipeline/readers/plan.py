@@ -107,6 +107,7 @@ class Plan(_Strict):
     figures: dict[str, Any] = {}
     charts: dict[str, Any] = {}
     _report: Any = PrivateAttr(None)  # pipeline.data.Report: the computed tables and charts
+    _warnings: list = PrivateAttr(default_factory=list)  # what the 文种 rules warn of
 
     @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
                      "urgency")
@@ -329,6 +330,18 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
 def _body_start(src: Located, path: tuple) -> int | None:
     line = src.line_of(path)
     return line + 1 if line else None
+
+
+def check_kind(doc: model.Document, plan: Plan, src: Located) -> None:
+    """The 文种 rules (pipeline.kinds): the first error stops with the plan field it names;
+    warnings are kept on the plan for the build to print."""
+    from pipeline import kinds
+
+    for finding in kinds.check(doc):
+        if finding.rule.severity == kinds.ERROR:
+            raise PlanError(finding.message, file=src.file, line=src.line_of((finding.rule.field,)),
+                            field=finding.rule.field)
+        plan._warnings.append(f"warning: {finding.message} (field '{finding.rule.field}')")
 
 
 def to_document(plan: Plan, src: Located) -> model.Document:
