@@ -355,7 +355,7 @@ def _report(draft, path) -> None:
 
 
 def _import(args) -> int:
-    from pipeline.writers.plan_yaml import write_plan
+    from pipeline.readers.importer import write_plan
 
     drafts = _import_drafts(args)
     target = args.output or Path("inputs") / f"{args.draft.stem}.yaml"
@@ -376,7 +376,7 @@ def _import(args) -> int:
 
 def _format(args) -> int:
     from pipeline.build import build_plan
-    from pipeline.writers.plan_yaml import plan_text, write_plan
+    from pipeline.readers.importer import plan_text, write_plan
 
     drafts = _import_drafts(args)
     formats = FORMAT_CHOICES[args.format]

@@ -13,7 +13,7 @@ from pipeline.build import build_plan
 from pipeline.readers.draft import _heading, read_text, text_lines
 from pipeline.readers.importer import import_draft
 from pipeline.readers.webcopy import strip_pinyin
-from pipeline.writers.plan_yaml import plan_text, write_plan
+from pipeline.readers.importer import plan_text, write_plan
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 sys.path.insert(0, str(CORPUS))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.readers.plan import SECRECY, URGENCY
+from pipeline.standard import FORMAT_OF_KIND, MINUTES_ATTENDANCE_LABELS
 from pipeline.readers import webcopy
 from pipeline.readers.body import split_run_in
 from pipeline.readers.draftclean import clean, prepare
@@ -42,6 +43,15 @@ COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
 PRINTED = re.compile(r"^(?P<printer>\S.*?)\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
+# the lines of the special formats (GB/T 9704 10.2, 10.3): a 令's 令号 and a 纪要's 期号, the
+# 纪要's attendance lists (出席：… 请假：… 列席：…) and the line naming who printed it and when
+ORDER_NUMBER = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*号$")
+MEETING_ISSUE = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*期$")
+ATTENDANCE = re.compile(r"^(?P<label>出席|请假|列席)(?:人员|同志|领导|单位)?\s*[:：]\s*(?P<names>\S.*)$")
+ATTENDANCE_FIELDS = dict(zip(MINUTES_ATTENDANCE_LABELS, ("present", "absent", "attending")))
+_ISSUED_BY = re.compile(r"^(?P<organ>[^\s，。：:]{2,30})\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)$")
+# a request closing a 请示 whose title does not say so
+_ASKS = re.compile(r"(?:妥否|当否)[，,]\s*请(?:予)?批示")
 
 
 _heading = heading_form  # the name check.py and the tests know
@@ -67,6 +77,10 @@ class Draft:
     printer: str = ""
     print_date: str = ""
     kind: str = ""
+    format: str = ""  # 信函, 命令 or 纪要 when the 文种 takes that format (standard.FORMAT_OF_KIND)
+    order_number: str = ""  # a 令's 令号, 第5号
+    meeting: dict[str, object] = field(default_factory=dict)  # a 纪要's issue and attendance
+    signature_title: str = ""  # a 令's signer's 职务 (县长), before the 签名章
     first_line: int = 0
     changes: list[Change] = field(default_factory=list)
 
@@ -218,10 +232,12 @@ def _repair(line: SourceLine, text: str, draft: Draft) -> str:
     return text
 
 
-def _header_line(line: SourceLine, draft: Draft) -> bool:
+def _header_line(line: SourceLine, draft: Draft, order: bool = False) -> bool:
     """Read a line above the title as part of the 版头 (份号, 密级, 紧急程度, 发文字号, 签发人,
     发文机关标志); False when it is none of those."""
     text = line.text
+    if _special_line(line, draft, order):
+        return True
     if line.role == "header" or SECRECY.match(text) or text in URGENCY or \
             re.fullmatch(r"\d{6}", text):
         if SECRECY.match(text):
@@ -279,6 +295,60 @@ def _unglue_tail(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
     return rest[:-1] + [SourceLine(last.line, p) for p in pieces if p]
 
 
+def _special_line(line: SourceLine, draft: Draft, order: bool) -> bool:
+    """A 令号 (第5号) or a 纪要's 期号 (第12期) line: True when the line was one. `order`: the
+    document is a 令 (a 公告's 第1号 stays where it is)."""
+    text = re.sub(r"\s+", "", line.text)
+    if order and ORDER_NUMBER.match(text) and not draft.order_number:
+        draft.order_number = text
+        return True
+    if MEETING_ISSUE.match(text) and "issue" not in draft.meeting:
+        draft.meeting["issue"] = text
+        return True
+    return False
+
+
+def _attendance(body: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """A 纪要's 出席/请假/列席 lines come off the body into meeting: present/absent/attending."""
+    out = []
+    for line in body:
+        m = ATTENDANCE.match(line.text)
+        if m and len(m["names"]) <= 300:
+            names = [n for n in re.split(r"\s*[、，,；;]\s*", m["names"].rstrip("。.")) if n]
+            draft.meeting.setdefault(ATTENDANCE_FIELDS[m["label"]], []).extend(names)
+            draft.changes.append(Change(line.line, f"{m['label']} list of the 纪要: "
+                                                   f"meeting.{ATTENDANCE_FIELDS[m['label']]}"))
+        else:
+            out.append(line)
+    return out
+
+
+def _recognise_kind(draft: Draft, body: list[SourceLine]) -> None:
+    """The 文种 when the title does not end with one: a 令 by its mark, a 函 by 函 in its
+    number, a 纪要 by its attendance lists, a 请示 by its closing request; then the format
+    the 文种 takes and what that format needs (a 令's organ and signer's 职务)."""
+    number_code = draft.number.split("〔")[0]
+    if not draft.kind and draft.title.endswith("令") and len(draft.title) <= 30:
+        draft.kind = "令"
+    elif not draft.kind and "函" in number_code:
+        draft.kind = "函"
+    elif not draft.kind and set(draft.meeting) - {"issue"}:
+        draft.kind = "纪要"
+    elif not draft.kind and any(_ASKS.search(line.text) for line in body[-3:]):
+        draft.kind = "请示"
+    draft.format = FORMAT_OF_KIND.get(draft.kind, "")
+    if draft.kind in ("令", "命令") and len(draft.signature_organs) == 2:
+        # 县长  张三 above the date: the signer's 职务 and name, signed by 签名章
+        draft.signature_title = draft.signature_organs[0]
+        draft.changes.append(Change(draft.first_line, f"the 令 is signed by "
+                                                      f"{' '.join(draft.signature_organs)}: "
+                                                      "signature.title; add the 签名章 image "
+                                                      "as signature.stamp", "check"))
+        draft.signature_organs = []
+        if not draft.organs and draft.title.endswith("令"):
+            draft.organs = [draft.title[:-1]]
+
+
 def _structure(lines: list[SourceLine]) -> Draft:
     draft = Draft(first_line=lines[0].line)
     pick = find_title(lines)
@@ -306,7 +376,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
                                                                "(the organ line above the title "
                                                                "names the organs)", "left out"))
             draft.organs = organs
-        elif not _header_line(line, draft):
+        elif not _header_line(line, draft, pick.text.endswith("令")):
             same = title_like(line.text) == pick.text
             draft.changes.append(Change(line.line, "the title repeated" if same else
                                         f"before the title (the site's page text): "
@@ -358,6 +428,14 @@ def _structure(lines: list[SourceLine]) -> Draft:
             clean(rest[0].text) == title_line.text or title_like(rest[0].text) == pick.text):
         draft.changes.append(Change(rest[0].line, "the title repeated", "left out"))
         rest.pop(0)
+    # --- a 令's 令号 and a 纪要's 期号 and 编印 line, right under the title ---------------------
+    while rest and not rest[0].role and _special_line(rest[0], draft, draft.title.endswith("令")):
+        rest.pop(0)
+    issued = _ISSUED_BY.match(rest[0].text) if rest and "issue" in draft.meeting else None
+    if issued:
+        draft.organs = draft.organs or [issued["organ"]]
+        draft.date = issued["date"]
+        rest.pop(0)
     if not draft.organs:
         before = draft.title.split("关于")[0] if "关于" in draft.title else ""
         draft.organs = [before] if 1 < len(before) <= 30 else []
@@ -368,7 +446,9 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.changes.append(Change(line.line, f"the addressee glued to the text: split after "
                                                f"'{glued['to']}：'"))
         rest[:0] = [SourceLine(line.line, glued["to"] + "："), SourceLine(line.line, glued["text"])]
-    if rest and (rest[0].role == "addressee" or (re.search(r"[:：]$", rest[0].text)
+    # a 纪要 is addressed to no one: its opening (…会议纪要如下：) is text
+    if rest and not (draft.meeting and "，" in rest[0].text) and (
+            rest[0].role == "addressee" or (re.search(r"[:：]$", rest[0].text)
                                                   and len(rest[0].text) <= 80
                                                   and not heading_form(rest[0].text))):
         line = rest.pop(0)
@@ -419,6 +499,8 @@ def _structure(lines: list[SourceLine]) -> Draft:
     # --- body: headings by their numbers, paragraphs ---------------------------------------
     # a Markdown draft that marks its title "#" starts its headings at "##"
     shift = len(marked["marks"]) if marked else 0
+    body = _attendance(body, draft)
+    _recognise_kind(draft, body)
     _body(body, draft, shift)
     if not draft.organs and draft.signature_organs:
         draft.organs = list(draft.signature_organs)

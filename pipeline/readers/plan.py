@@ -301,7 +301,16 @@ def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None
 
 def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
     """Read and validate a plan; `row` (one row of a batch) fills {{ row.列名 }}."""
-    src = load_located(path)
+    return _validated(load_located(path), row)
+
+
+def plan_from_data(data: dict, file: Path) -> tuple[Plan, Located]:
+    """Validate plan data made in memory (an import's), as read_plan validates a file's;
+    `file` is the name messages give (the data has no lines)."""
+    return _validated(Located(data, {}, Path(file)), None)
+
+
+def _validated(src: Located, row: dict | None) -> tuple[Plan, Located]:
     params = src.data.get("params") or {}
     if not isinstance(params, dict):
         raise PlanError("should be a set of 'name: value' lines", file=src.file,

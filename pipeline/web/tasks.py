@@ -89,7 +89,7 @@ def import_draft(folder: str, draft_name: str, simplify: bool) -> dict:
     """The draft's lines as read, and each recognised document as a plan with its changes."""
     from pipeline.readers.draft import read_text, text_lines
     from pipeline.readers.importer import import_draft as run_import
-    from pipeline.writers.plan_yaml import plan_data
+    from pipeline.readers.importer import plan_data
 
     path = Path(folder) / draft_name
     try:
