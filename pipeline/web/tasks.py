@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.errors import GongwenError
+from pipeline.web.jobfiles import STATUS, write_json
 
 FONTS = None
 PAGE_DPI = 60  # preview pages: 496 × 702 px for A4, sharp enough to read a title
@@ -195,7 +196,6 @@ def certificates_generate(folder: str, plan: str, roster: str, sheet: str | None
                           workers: int | None) -> None:
     """The whole run, reporting progress to the job's status file the page polls."""
     from pipeline.certificates.run import run
-    from pipeline.web.jobs import STATUS, write_json
 
     folder = Path(folder)
     stages = [s for s in ("docx", "pdf") if s in formats]
@@ -236,7 +236,6 @@ def batch_generate(folder: str, plan: str, rows: str, key_column: str | None, sh
     import zipfile
 
     from pipeline.batch import run_batch
-    from pipeline.web.jobs import STATUS, write_json
 
     folder = Path(folder)
     out = folder / "out"
