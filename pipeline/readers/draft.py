@@ -27,8 +27,8 @@ from pipeline.readers.draftclean import clean, prepare
 from pipeline.forms import (CIRCLED, CN_NUM, DATE_LINE, MARKDOWN_HEADING,  # noqa: F401
                             date_text, heading_form, heading_label, loose_doc_number, modernise_dates)
 from pipeline.readers.draftlines import KINDS, UNITS, Change, DraftError, SourceLine
-from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, despace,
-                                         find_title, title_like)
+from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, TitlePick,
+                                         despace, find_title, title_like)
 from pipeline.readers.textfile import CHINESE_ENCODINGS, decode
 from pipeline.transforms.punctuation import to_full_width
 
@@ -45,13 +45,19 @@ SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
 # the lines of the special formats (GB/T 9704 10.2, 10.3): a 令's 令号 and a 纪要's 期号, the
 # 纪要's attendance lists (出席：… 请假：… 列席：…) and the line naming who printed it and when
+ORDER_MARK = re.compile(r"^[\u4e00-\u9fff]{2,28}令$")  # 中华人民共和国国务院令, 青山县人民政府令
+BARE_ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?$")
 ORDER_NUMBER = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*号$")
 MEETING_ISSUE = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*期$")
 ATTENDANCE = re.compile(r"^(?P<label>出席|请假|列席)(?:人员|同志|领导|单位)?\s*[:：]\s*(?P<names>\S.*)$")
 ATTENDANCE_FIELDS = dict(zip(MINUTES_ATTENDANCE_LABELS, ("present", "absent", "attending")))
 _ISSUED_BY = re.compile(r"^(?P<organ>[^\s，。：:]{2,30})\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)$")
-# a request closing a 请示 whose title does not say so
+# a request closing a 请示, or the words answering one in a 批复, whose title does not say so
 _ASKS = re.compile(r"(?:妥否|当否)[，,]\s*请(?:予)?批示")
+_REPLIES = re.compile(r"(?:现|特此作出如上)?批复如下|特此批复|此复。?$")
+# the 文种 of the 条例 (第八条) and 令: a title ending 规定 or 办法 names what a 令 or 通知 carries
+OFFICIAL_KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报",
+                  "报告", "请示", "批复", "议案", "函", "纪要")
 
 
 _heading = heading_form  # the name check.py and the tests know
@@ -295,6 +301,30 @@ def _unglue_tail(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
     return rest[:-1] + [SourceLine(last.line, p) for p in pieces if p]
 
 
+def _order_mark(lines: list[SourceLine]) -> TitlePick | None:
+    """A 令's mark (中华人民共和国国务院令) followed by its 令号 (第238号) heads the document,
+    whatever a site printed above it (the name of the regulation it enacts)."""
+    texts = [(i, re.sub(r"\s+", "", l.text)) for i, l in enumerate(lines[:40]) if l.text.strip()]
+    for (i, text), (_j, after) in zip(texts, texts[1:]):
+        if ORDER_MARK.match(text) and ORDER_NUMBER.match(after):
+            return TitlePick(i, i + 1, text)
+    return None
+
+
+def _trailing_attachment(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """An attachment pasted after the date (…二〇〇八年九月十一日 / 附件: / its title / its
+    lines) is the attachment's, not the body's: its title and lines come off the main text."""
+    for i in range(len(rest) - 2, 0, -1):
+        if BARE_ATTACHMENT.match(rest[i].text) and any(
+                DATE_LINE.match(modernise_dates(l.text)[0]) for l in rest[max(0, i - 3):i]):
+            title = despace(rest[i + 1].text)
+            draft.attachment_bodies[title] = [_body_line(l, draft) for l in rest[i + 2:]]
+            draft.changes.append(Change(rest[i].line, f"the attachment '{title[:30]}' pasted after "
+                                                      "the date: its lines are the attachment's"))
+            return rest[:i]
+    return rest
+
+
 def _special_line(line: SourceLine, draft: Draft, order: bool) -> bool:
     """A 令号 (第5号) or a 纪要's 期号 (第12期) line: True when the line was one. `order`: the
     document is a 令 (a 公告's 第1号 stays where it is)."""
@@ -328,14 +358,20 @@ def _recognise_kind(draft: Draft, body: list[SourceLine]) -> None:
     number, a 纪要 by its attendance lists, a 请示 by its closing request; then the format
     the 文种 takes and what that format needs (a 令's organ and signer's 职务)."""
     number_code = draft.number.split("〔")[0]
+    official = draft.kind in OFFICIAL_KINDS
     if not draft.kind and draft.title.endswith("令") and len(draft.title) <= 30:
         draft.kind = "令"
-    elif not draft.kind and "函" in number_code:
+    elif not official and number_code.endswith("令"):  # 政府令〔2010〕第15号 enacting a 规定
+        # a 令 carries its 令号 in place of a 发文字号 (GB/T 9704 10.2)
+        draft.kind, draft.order_number, draft.number = "令", draft.number, ""
+    elif not official and "函" in number_code:
         draft.kind = "函"
     elif not draft.kind and set(draft.meeting) - {"issue"}:
         draft.kind = "纪要"
     elif not draft.kind and any(_ASKS.search(line.text) for line in body[-3:]):
         draft.kind = "请示"
+    elif not draft.kind and any(_REPLIES.search(line.text) for line in body[:5] + body[-2:]):
+        draft.kind = "批复"
     draft.format = FORMAT_OF_KIND.get(draft.kind, "")
     if draft.kind in ("令", "命令") and len(draft.signature_organs) == 2:
         # 县长  张三 above the date: the signer's 职务 and name, signed by 签名章
@@ -351,7 +387,7 @@ def _recognise_kind(draft: Draft, body: list[SourceLine]) -> None:
 
 def _structure(lines: list[SourceLine]) -> Draft:
     draft = Draft(first_line=lines[0].line)
-    pick = find_title(lines)
+    pick = _order_mark(lines) or find_title(lines)
     if pick is None:
         raise DraftError("no title found in the draft")
     # --- above the title: 版头 lines, an organ line, and the site's text ---------------------
@@ -431,6 +467,11 @@ def _structure(lines: list[SourceLine]) -> Draft:
     # --- a 令's 令号 and a 纪要's 期号 and 编印 line, right under the title ---------------------
     while rest and not rest[0].role and _special_line(rest[0], draft, draft.title.endswith("令")):
         rest.pop(0)
+    if rest and not draft.number and not rest[0].role and loose_doc_number(rest[0].text):
+        draft.number = loose_doc_number(rest[0].text)  # a web copy prints it under the title
+        draft.changes.append(Change(rest[0].line, f"document number {rest[0].text} under the "
+                                                  f"title: number {draft.number}"))
+        rest.pop(0)
     issued = _ISSUED_BY.match(rest[0].text) if rest and "issue" in draft.meeting else None
     if issued:
         draft.organs = draft.organs or [issued["organ"]]
@@ -460,7 +501,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.addressee = _repair(line, stripped, draft) + "："
         if line.text.endswith(":"):
             draft.changes.append(Change(line.line, "half-width colon after the addressee → ："))
-    rest = _unglue_tail(rest, draft)
+    rest = _trailing_attachment(_unglue_tail(rest, draft), draft)
     # --- the tail, read from the end: 版记, 附注, date, signature ---------------------------
     tail_start = len(rest)
     while tail_start:
