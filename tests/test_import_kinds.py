@@ -79,3 +79,37 @@ def test_a_notice_numbered_first_is_no_order():
     plan = _plan("青山镇人民政府公告\n第1号\n为做好防汛工作，现将有关事项公告如下：\n一、各村落实值班制度。\n"
                  "青山镇人民政府\n2026年3月20日\n")
     assert plan["kind"] == "公告" and "order_number" not in plan and "format" not in plan
+
+
+def test_an_order_mark_under_a_sites_title():
+    # a law site prints the regulation's name above the 令 that enacts it
+    plan = _plan("生猪屠宰管理条例\n国务院\n中华人民共和国国务院令\n第238号\n"
+                 "《生猪屠宰管理条例》已经1997年12月12日国务院第六十四次常务会议通过，现予发布。\n"
+                 "总理  李鹏\n1997年12月19日\n")
+    assert (plan["title"], plan["kind"], plan["order_number"]) == ("中华人民共和国国务院令", "令",
+                                                                   "第238号")
+    assert plan["signature"] == {"date": "1997年12月19日", "title": "总理"}
+
+
+def test_an_order_number_in_the_numbers_place():
+    plan = _plan("河北省人工影响天气管理规定\n政府令〔2010〕第15号\n《河北省人工影响天气管理规定》已经省政府"
+                 "第76次常务会议通过，现予公布。\n省长\n二○一○年十二月二十五日\n")
+    assert (plan["kind"], plan["format"], plan["order_number"]) == ("令", "命令", "政府令〔2010〕15号")
+    assert "number" not in plan  # a 令 carries its 令号, no 发文字号
+
+
+def test_an_attachment_pasted_after_the_date():
+    plan = _plan("丹东市人民政府关于表彰先进乡镇的决定\n各县（市）区人民政府：\n市政府决定授予浪头镇等12个乡镇优胜"
+                 "乡镇荣誉称号。\n附件：优胜乡镇名单\n二○○八年九月十一日\n附件：\n优胜乡镇名单\n一、优胜乡镇\n"
+                 "东港市前阳镇人民政府\n二、先进工作者\n")
+    assert plan["kind"] == "决定" and plan["signature"] == {"date": "2008年9月11日"}
+    assert "#" not in plan["body"]  # the list's 一、 二、 are the attachment's
+    assert plan["attachments"] == [{"title": "优胜乡镇名单", "body": "# 优胜乡镇\n东港市前阳镇人民政府\n"
+                                                                      "# 先进工作者\n"}]
+
+
+def test_a_reply_by_its_answering_words():
+    plan = _plan("关于设立阳澄湖生态保护区有关事项\n××市人民政府办公厅：\n你市《关于设立阳澄湖生态保护区的请示》"
+                 "（×府呈〔2013〕105号）收悉。经研究，批复如下：\n一、同意设立阳澄湖生态保护区。\n××省人民政府\n"
+                 "2013年10月28日\n")
+    assert plan["kind"] == "批复"

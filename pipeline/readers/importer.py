@@ -127,15 +127,23 @@ def kind_findings(data: dict, source: Path) -> list[str]:
     return [f"check: {finding}" for finding in kinds.check(doc)]
 
 
+def file_data(draft: Draft, notes: list[str] | None = None) -> dict:
+    """The plan data as the plan file holds it: pasted text kept as text (template marks
+    escaped, invisible characters removed, each noted in `notes`)."""
+    from pipeline.writers.plan_yaml import _as_text
+
+    return _as_text(plan_data(draft), [] if notes is None else notes)
+
+
 def plan_text(draft: Draft, source: Path) -> str:
     """The plan file: what the import did, as comments a clerk reads first, then the data."""
     import datetime as dt
 
     from pipeline.readers.textfile import printable
-    from pipeline.writers.plan_yaml import _as_text, dump_plan
+    from pipeline.writers.plan_yaml import dump_plan
 
     notes: list[str] = []
-    data = _as_text(plan_data(draft), notes)
+    data = file_data(draft, notes)
     head = [f"# Imported from {Path(source).name} by gongwen import on "
             f"{dt.date.today().isoformat()}.",
             "# What the import changed or left out (line numbers of the source):"]
