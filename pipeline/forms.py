@@ -180,6 +180,18 @@ def heading_form(text: str) -> tuple[int, str, str, str] | None:
     return None
 
 
+def label_number(n: str) -> int:
+    """The number a label's numeral stands for: 3 → 3, ③ → 3, 十一 → 11; 0 when it is none."""
+    if len(n) == 1 and n in CIRCLED:  # before isdigit(), which ③ passes
+        return CIRCLED.index(n) + 1
+    if n.isdecimal():  # 12, and full-width １２
+        return int(n)
+    try:
+        return cn_to_int(n)
+    except ValueError:
+        return 0
+
+
 # A label typed by hand in front of a heading a plan gives (the pipeline numbers headings
 # itself, so a typed label would be doubled)
 TYPED_LABEL = re.compile(
@@ -197,6 +209,8 @@ def strip_typed_label(text: str) -> str:
 
 # --- dates (GB/T 9704 7.3.5): 2026年3月20日, Arabic numerals, no leading zeros --------------
 DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+# a date written with a leading zero (2026年03月20日), which the standard's form has not
+LEADING_ZERO_DATE = re.compile(r"\d{4}年0\d月|\d{4}年\d{1,2}月0\d日")
 # a date in Chinese numerals (二〇一二年三月二十日), the form before GB/T 9704-2012
 OLD_DATE = re.compile(r"([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
                       r"(?:([一二三四五六七八九十]{1,3})日)?")

@@ -104,6 +104,11 @@ def test_no_label(line):
     assert forms.heading_form(line) is None
 
 
+@pytest.mark.parametrize("typed,n", [("3", 3), ("③", 3), ("十一", 11), ("二十", 20), ("十十", 0)])
+def test_number_a_label_stands_for(typed, n):
+    assert forms.label_number(typed) == n
+
+
 def test_typed_label_is_stripped():
     assert forms.strip_typed_label("一、指导思想") == "指导思想"
     assert forms.strip_typed_label("（二）总体要求") == "总体要求"
@@ -151,3 +156,5 @@ def test_old_dates_in_a_text_are_modernised():
         "2012年7月10日印发，2012年12月", 2)
     assert forms.has_old_date("二〇一二年七月十日") and not forms.has_old_date("2012年7月10日")
     assert forms.DATE_LINE.match("2012年7月10日") and not forms.DATE_LINE.match("2012年7月")
+    assert forms.LEADING_ZERO_DATE.search("2026年03月20日") and forms.LEADING_ZERO_DATE.search(
+        "2026年3月05日") and not forms.LEADING_ZERO_DATE.search("2026年3月20日")

@@ -134,15 +134,6 @@ PREFACE_TITLE = re.compile(r"《(?P<a>[^《》]{4,60})》|整理了(?:一篇)?(?
                            r"(?P<c>[^，。,：:《》]{4,50}?)一文")
 
 
-def _index(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    try:
-        return forms.cn_to_int(text)
-    except ValueError:  # 十十: no number
-        return 0
-
-
 def split_label(text: str) -> tuple[str, int]:
     """(text without a trailing document label, the label's index or 0)."""
     if len(text) > 200:
@@ -151,7 +142,7 @@ def split_label(text: str) -> tuple[str, int]:
     if not m or m.start() == 0 and m.group("h"):
         return text, 0
     value = next(v for v in m.groupdict().values() if v)
-    return text[:m.start()].rstrip(), _index(value)
+    return text[:m.start()].rstrip(), forms.label_number(value)
 
 
 def strip_collection(text: str) -> str:
@@ -185,8 +176,8 @@ def label_value(m: re.Match) -> tuple[int, int]:
     """(level, number) of a LABEL_START match."""
     for level, key in ((1, "l1"), (2, "l2"), (3, "l3"), (4, "l4")):
         if m.group(key):
-            return level, _index(m.group(key))
-    return 4, CIRCLED.index(m.group("c4")) + 1
+            return level, forms.label_number(m.group(key))
+    return 4, forms.label_number(m.group("c4"))
 
 
 class Numbering:
