@@ -349,9 +349,13 @@ def _plan_paths(target: Path, count: int) -> list[Path]:
 
 
 def _report(draft, path) -> None:
+    from pipeline.readers.importer import file_data, kind_findings
+
     _say(f"{path}: {draft.title}")
     for change in draft.changes:
         _say(f"  {change}")
+    for finding in kind_findings(file_data(draft), path):  # what the 文种 asks for
+        _say(f"  {finding}")
 
 
 def _import(args) -> int:

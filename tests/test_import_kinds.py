@@ -113,3 +113,17 @@ def test_a_reply_by_its_answering_words():
                  "（×府呈〔2013〕105号）收悉。经研究，批复如下：\n一、同意设立阳澄湖生态保护区。\n××省人民政府\n"
                  "2013年10月28日\n")
     assert plan["kind"] == "批复"
+
+
+def test_import_says_what_the_kind_asks_for(tmp_path, capsys):
+    from pipeline.cli import main
+
+    source = tmp_path / "qingshi.txt"
+    source.write_text("青山镇人民政府关于修建村道的请示\n县人民政府：\n我镇拟修建村道3.2公里。\n妥否，请批示。\n"
+                      "青山镇人民政府\n2026年3月20日\n", encoding="utf-8")
+    assert main(["import", str(source), "-o", str(tmp_path / "plan.yaml")]) == 0
+    said = "".join(capsys.readouterr())
+    plan = (tmp_path / "plan.yaml").read_text(encoding="utf-8")
+    for message in ("请示 needs 联系人 and 电话 in the 附注 (note)",
+                    "a 请示 is 上行文: it needs its 签发人 (signers)"):
+        assert message in said and message in plan
