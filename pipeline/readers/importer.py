@@ -1,6 +1,7 @@
 """`gongwen import`: a draft file of any supported kind → recognised documents."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipeline.readers.draft import Draft, DraftError, import_lines, read_text, text_lines
@@ -88,10 +89,14 @@ def plan_data(draft: Draft) -> dict:
                            if k in draft.meeting}
     plan["body"] = "\n".join(draft.body) + "\n"
     names = draft.attachments or list(draft.attachment_bodies)
+    # an attachment's own page may space its title otherwise than the 附件说明 line does
+    bodies = {re.sub(r"\s+", "", k): v for k, v in draft.attachment_bodies.items()}
     if names:
-        plan["attachments"] = [{"title": name, **({"body": "\n".join(draft.attachment_bodies[name])
-                                                   + "\n"} if draft.attachment_bodies.get(name)
-                                                  else {})} for name in names]
+        plan["attachments"] = []
+        for name in names:
+            body = bodies.get(re.sub(r"\s+", "", name))
+            plan["attachments"].append({"title": name, **({"body": "\n".join(body) + "\n"}
+                                                          if body else {})})
     if draft.date:
         signature: dict = {"date": draft.date}
         if draft.signature_organs and draft.signature_organs != organs:
