@@ -39,6 +39,7 @@ BODY_SIZE_PT = SIZE_3HAO_PT
 TITLE_SIZE_PT = SIZE_2HAO_PT
 CLOSING_SIZE_PT = SIZE_4HAO_PT  # 版记
 PAGE_NUMBER_SIZE_PT = SIZE_4HAO_PT
+SIZE_NAMES = {SIZE_2HAO_PT: "2号", SIZE_3HAO_PT: "3号", SIZE_4HAO_PT: "4号"}  # for messages
 
 # Character pitch: 28 characters fill the 156 mm core, so each 16 pt character advances
 # 15.79 pt. Glyphs are 16 pt wide, so every character is condensed by this much.

@@ -133,13 +133,13 @@ def check(folder: str, name: str) -> dict:
 
     folder = Path(folder)
     path = folder / name
-    try:
-        findings = check_file(path)
-    except GongwenError as exc:
-        return {"error": exc.message if exc.file else str(exc).replace(str(folder) + "/", "")}
     pdf = path if path.suffix.lower() == ".pdf" else None
     if path.suffix.lower() == ".docx":  # the .docx as Word would print it, to point at
         pdf = _soffice_pdf(path, folder / "rendered.pdf")
+    try:  # the check measures the same rendering rather than printing the .docx again
+        findings = check_file(path, rendered=pdf if pdf != path else None)
+    except GongwenError as exc:
+        return {"error": exc.message if exc.file else str(exc).replace(str(folder) + "/", "")}
     thumbs, spots, sizes = [], [None] * len(findings), []
     if pdf is not None:
         import pymupdf
