@@ -159,15 +159,14 @@ ROLE_ATTENDANCE_LABEL = "hei"  # 3号黑体; the names in the body's 仿宋
 class HeadingLevel:
     level: int
     font_role: str
-    style_name: str
-    pattern: str  # how the label reads, for the transform and the checks
+    style_name: str  # the label's written form is pipeline.forms.HEADING_LABELS
 
 
 HEADING_LEVELS = (
-    HeadingLevel(1, "hei", "一级标题", "{cn}、"),
-    HeadingLevel(2, "kai", "二级标题", "（{cn}）"),
-    HeadingLevel(3, "fang", "三级标题", "{n}."),
-    HeadingLevel(4, "fang", "四级标题", "（{n}）"),
+    HeadingLevel(1, "hei", "一级标题"),
+    HeadingLevel(2, "kai", "二级标题"),
+    HeadingLevel(3, "fang", "三级标题"),
+    HeadingLevel(4, "fang", "四级标题"),
 )
 
 

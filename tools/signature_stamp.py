@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 
 
 def draw(name: str, out: Path) -> None:

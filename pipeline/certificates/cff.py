@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from pipeline.fonts import Face
+from pipeline.fonts.book import Face
 
 _STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
 # a PDF font needs outlines, cmap and metrics; reading GSUB/GPOS/vmtx of a 65,535-glyph face
@@ -130,7 +130,7 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from pipeline.fonts import line_extent
+    from pipeline.fonts.book import line_extent
 
     font = TTFont(face.path, fontNumber=face.index)
     if "CFF " not in font:

@@ -4,7 +4,6 @@ The schema is in the README. Every problem is reported with file, line and field
 """
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any, Optional, Union
@@ -15,52 +14,19 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pipeline import limits, model
 from pipeline.data import SECTIONS as DATA_SECTIONS, place_blocks, report_context
 from pipeline.errors import PlanError
+from pipeline.forms import check_doc_number, format_date
 from pipeline.readers.body import parse_body
+from pipeline.readers.validation import plan_error
 from pipeline.readers.yamlsource import Located, dotted, load_located
 from pipeline import standard as gb
 from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM, STAMP_HEIGHT_MM
-from pipeline.transforms.dates import format_date
 from pipeline.transforms.placeholders import fill_tree, time_budget
 
 Text = str
 OneOrMany = Union[str, list[str]]
 
-# 发文字号: 机关代字 + 〔year〕 + sequence + 号 (GB/T 9704 7.2.4)
-DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\[\]()（）]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 SECRECY = re.compile(r"^(绝密|机密|秘密)(★\S+)?$")
 URGENCY = ("特急", "加急")
-
-
-def _suggest(value: str) -> str:
-    """The number with every usual slip mended (brackets, 第, leading zeros, short year,
-    full-width digits), if that gives a valid number; else "". A suggestion the checker
-    would reject again is worse than none."""
-    fixed = value.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
-    fixed = re.sub(r"[\[(（【〔](\d{2}|\d{4})[\])）】〕]", r"〔\1〕", fixed).replace("第", "")
-    fixed = re.sub(r"〔(\d{2})〕", r"〔20\1〕", fixed)
-    fixed = re.sub(r"〕0+(\d)", r"〕\1", fixed)
-    fixed = re.sub(r"\s+", "", fixed)
-    if not fixed.endswith("号") and re.search(r"〕\d+$", fixed):
-        fixed += "号"
-    return fixed if DOC_NUMBER.match(fixed) else ""
-
-
-def check_doc_number(value: str) -> str:
-    """Return the number if it has the standard's form, else raise ValueError saying why."""
-    value = value.strip()
-    if DOC_NUMBER.match(value):
-        return value
-    fixed = _suggest(value)
-    example = f", e.g. {fixed}" if fixed else ""
-    if re.search(r"[\[\]()（）【】]", value):
-        raise ValueError(f"'{value}': the year takes hexagonal brackets 〔〕{example}")
-    if "第" in value:
-        raise ValueError(f"'{value}': no 第 before the sequence{example}")
-    if re.search(r"〕0\d*号$", value):
-        raise ValueError(f"'{value}': no leading zeros in the sequence{example}")
-    if re.search(r"〔\d{2}〕", value):
-        raise ValueError(f"'{value}': write the year in full, e.g. 〔2026〕")
-    raise ValueError(f"'{value}' is not a document number like 舟组基〔2012〕19号")
 
 
 class _Strict(BaseModel):
@@ -162,6 +128,7 @@ class Plan(_Strict):
     figures: dict[str, Any] = {}
     charts: dict[str, Any] = {}
     _report: Any = PrivateAttr(None)  # pipeline.data.Report: the computed tables and charts
+    _warnings: list = PrivateAttr(default_factory=list)  # what the 文种 rules warn of
 
     @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
                      "urgency")
@@ -194,7 +161,7 @@ class Plan(_Strict):
     def _number_code(cls, value):
         if value is None:
             return None
-        from pipeline.registry import RegisterError, check_code
+        from pipeline.register.registry import RegisterError, check_code
 
         try:
             return check_code(value)
@@ -287,88 +254,18 @@ def as_list(value: OneOrMany | None) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
-_FRIENDLY = {
-    "missing": "is required but missing",
-    "string_type": "should be text",
-    "int_parsing": "should be a whole number",
-    "int_type": "should be a whole number",
-    "float_parsing": "should be a number",
-    "list_type": "should be a list (lines starting with '- ')",
-    "dict_type": "should be a set of 'field: value' lines",
-    "model_type": "should be a set of 'field: value' lines",
-    "greater_than_equal": "is too small",
-    "less_than_equal": "is too large",
-    "greater_than": "is too small",
-    "less_than": "is too large",
-    "string_too_long": "is too long",
-    "finite_number": "should be an ordinary number (not .nan or .inf)",
-    "float_type": "should be a number",
-    "too_short": "has too few items",
-    "too_long": "has too many items",
-    "bool_type": "should be yes or no",
-    "int_from_float": "should be a whole number",
-    "tuple_type": "should be a list, e.g. [0, 0]",
-    "float_from_bool": "should be a number",
-    "int_from_bool": "should be a whole number",
-}
-
-
-# pydantic's names for union members and constrained types ('str', 'list[str]',
-# 'constrained-str', 'function-after[...]'): never shown to a clerk
-_UNION_TAG = re.compile(r"^(str|int|float|bool|list|dict|tuple|constrained-\w+|function-\w+|"
-                        r"json-or-python|union|nullable|lax-or-strict|chain|[a-z-]+\[.*\])"
-                        r"(\[.*\])?$")
-
-
-def _fields_of(model_cls: type[BaseModel], path: tuple) -> list[str]:
-    cls: Any = model_cls
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = getattr(cls, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        cls = info.annotation
-        for arg in getattr(cls, "__args__", ()) or ():
-            if isinstance(arg, type) and issubclass(arg, BaseModel):
-                cls = arg
-            elif getattr(arg, "__args__", None):
-                inner = [a for a in arg.__args__ if isinstance(a, type) and issubclass(a, BaseModel)]
-                cls = inner[0] if inner else cls
-    return list(getattr(cls, "model_fields", {}))
-
-
-def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None = None
-               ) -> PlanError:
-    """One clerk-readable PlanError (file, line, field) for pydantic's errors on a YAML file."""
-    # an unknown field first: it usually explains a "missing" one (titel → title)
-    err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
-    # pydantic reports union members as extra path parts ('str', 'list[str]'): drop them
-    loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _UNION_TAG.match(p))
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        name = loc[-1]
-        close = difflib.get_close_matches(str(name), _fields_of(model or Plan, loc[:-1]), n=1,
-                                          cutoff=0.4)
-        message = f"unknown field '{name}'" + (f" (did you mean '{close[0]}'?)" if close else "")
-    elif kind in ("value_error", "assertion_error"):
-        message = str(err.get("ctx", {}).get("error", err["msg"]))
-    elif kind == "missing":
-        message = "is required but missing"
-    else:
-        message = _FRIENDLY.get(kind) or re.sub(r"^Input should", "should", err["msg"])
-        limit = (err.get("ctx") or {}).get("max_length") or (err.get("ctx") or {}).get("le")
-        if kind in ("string_too_long", "too_long", "less_than_equal") and limit is not None:
-            message += f" (at most {limit:g})" if isinstance(limit, float) else \
-                f" (at most {limit})"
-    if not loc:
-        return PlanError(message, file=src.file)
-    return PlanError(message, file=src.file, line=src.line_of(loc), field=dotted(loc))
-
-
 def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
     """Read and validate a plan; `row` (one row of a batch) fills {{ row.列名 }}."""
-    src = load_located(path)
+    return _validated(load_located(path), row)
+
+
+def plan_from_data(data: dict, file: Path) -> tuple[Plan, Located]:
+    """Validate plan data made in memory (an import's), as read_plan validates a file's;
+    `file` is the name messages give (the data has no lines)."""
+    return _validated(Located(data, {}, Path(file)), None)
+
+
+def _validated(src: Located, row: dict | None) -> tuple[Plan, Located]:
     params = src.data.get("params") or {}
     if not isinstance(params, dict):
         raise PlanError("should be a set of 'name: value' lines", file=src.file,
@@ -389,7 +286,7 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise plan_error(exc, src) from None
+        raise plan_error(exc, src, Plan) from None
     plan._report = report
     check_format(plan, lambda at, message: fail(at, message))
     return plan, src
@@ -436,6 +333,18 @@ def check_format(plan: Plan, fail) -> None:
 def _body_start(src: Located, path: tuple) -> int | None:
     line = src.line_of(path)
     return line + 1 if line else None
+
+
+def check_kind(doc: model.Document, plan: Plan, src: Located) -> None:
+    """The 文种 rules (pipeline.kinds): the first error stops with the plan field it names;
+    warnings are kept on the plan for the build to print."""
+    from pipeline import kinds
+
+    for finding in kinds.check(doc):
+        if finding.rule.severity == kinds.ERROR:
+            raise PlanError(finding.message, file=src.file, line=src.line_of((finding.rule.field,)),
+                            field=finding.rule.field)
+        plan._warnings.append(f"warning: {finding.message} (field '{finding.rule.field}')")
 
 
 def to_document(plan: Plan, src: Located) -> model.Document:

@@ -24,7 +24,7 @@ THUMB_DPI = 40  # check thumbnails
 
 def init_worker(fonts: dict[str, str], warm: bool = True) -> None:
     global FONTS
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
     from pipeline.writers.atomic import die_with_parent
 
     die_with_parent()
@@ -90,7 +90,7 @@ def import_draft(folder: str, draft_name: str, simplify: bool) -> dict:
     """The draft's lines as read, and each recognised document as a plan with its changes."""
     from pipeline.readers.draft import read_text, text_lines
     from pipeline.readers.importer import import_draft as run_import
-    from pipeline.writers.plan_yaml import plan_data
+    from pipeline.readers.importer import plan_data
 
     path = Path(folder) / draft_name
     try:
@@ -154,7 +154,7 @@ def check(folder: str, name: str) -> dict:
 
 def fonts_report() -> dict:
     """`gongwen fonts`: which installed font serves each role."""
-    from pipeline.fontreport import font_report
+    from pipeline.fonts.report import font_report
 
     text, ok = font_report(FONTS)
     return {"report": text, "ok": ok}

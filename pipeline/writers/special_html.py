@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pipeline import standard as gb
 from pipeline.writers import geometry as geo
-from pipeline.writers.linebreak import break_lines
+from pipeline.text.linebreak import break_lines
 
 P, CORE_W, CH = geo.P, geo.CORE_W, geo.CH
 
