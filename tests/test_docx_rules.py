@@ -261,4 +261,4 @@ def test_property_elements_in_schema_order(docxs, name):
 def test_metadata(docxs, models, name):
     core = docxs[name]["docProps/core.xml"]
     title = core.find("{http://purl.org/dc/elements/1.1/}title").text
-    assert title == models[name].title
+    assert title == models[name].title.replace("\n", "")  # lines chosen in the plan
