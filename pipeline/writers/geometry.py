@@ -256,12 +256,6 @@ def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float,
     return LetterHead(mark_y, rules, number_y, lines)
 
 
-def snap_to_grid(used: float) -> float:
-    """Extra space that moves a box starting `used` pt below the flow's top onto the nearest
-    grid line at or below it, so what follows stays on the standard's lines."""
-    return (-used) % P if (-used) % P < P - 0.01 else 0.0
-
-
 @dataclass(frozen=True)
 class StampLayout:
     """The 签名章 form (GB/T 9704 7.3.5.3) in pt: the stamp's box (`left` from the core's
