@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipeline import standard as gb
 from pipeline.certificates.cff import GlyphSet, glyph_set
-from pipeline.certificates.design import STATIC, Box, Design
+from pipeline.certificates.design import STATIC, Box, Design, Frame
 from pipeline.certificates.pdffile import PdfFile
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
@@ -35,8 +35,6 @@ from pipeline.writers.atomic import atomic_path, die_with_parent
 from pipeline.writers.linebreak import break_lines
 
 LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
-FRAME_INSET_MM = 10.0  # .frame: 10 mm from each edge
-FRAME_WIDTH_MM = 1.6  # .frame: a 1.6 mm double border (two lines and a gap, a third each)
 CHUNK = 250  # people per worker task
 FORM = "D"  # resource names: the static design, the seal, fonts F0, F1 …
 SEAL = "S"
@@ -87,7 +85,7 @@ class Composer:
         texts = {"title": plan.title, "organ": plan.organ, "date": plan.date}
         ops, self.static_cids = [], {}
         if static.frame:
-            ops.append(self._frame())
+            ops.append(self._frame(static.frame))
         for box in static.boxes:
             ops.append(self._box(box, texts.get(box.name, ""), box.size, self.static_cids))
         self.seal = None
@@ -104,16 +102,16 @@ class Composer:
             _text(plan.title), _text(plan.organ), _text("gongwen"), _text("gongwen")))
 
     # --- layout -------------------------------------------------------------------------
-    def _frame(self) -> str:
+    def _frame(self, frame: Frame) -> str:
         """The red double frame: two rings, filled even-odd as WeasyPrint draws a double
         border (outer line, gap, inner line, each a third of the width)."""
-        w, h, third = self.width, self.height, _pt(FRAME_WIDTH_MM) / 3
+        w, h, third = self.width, self.height, _pt(frame.line_mm)
         rects = []
         for k in range(4):  # edges of the outer line, then of the inner one
-            inset = _pt(FRAME_INSET_MM) + k * third
+            inset = _pt(frame.inset_mm) + k * third
             rects.append(f"{_num(inset)} {_num(inset)} {_num(w - 2 * inset)} "
                          f"{_num(h - 2 * inset)} re")
-        return f"{_rgb(gb.RED)} rg " + " ".join(rects) + " f*"
+        return f"{_rgb(frame.color)} rg " + " ".join(rects) + " f*"
 
     def _box(self, box: Box, text: str, size: float, cids: dict[int, set[int]]) -> str:
         if not text:

@@ -3,8 +3,9 @@
 A cold `gongwen build` spends most of its time before the first page: importing WeasyPrint
 (Pango through cffi, ~0.7 s) and reading the fonts' tables for line setting, then reading the
 plan, numbering it and writing the .docx. The first two need nothing from the plan, so a
-child process does them while the parent reads the plan and writes the .docx on the other
-core; the parent then hands the finished document over and the child renders it. A child
+child process does them while the parent reads the plan; the parent then hands the finished
+document over, and the child renders the PDF while the parent writes the .docx on the other
+core. A child
 that fails sends its exception back; one that dies is reported as such.
 """
 from __future__ import annotations
@@ -48,8 +49,10 @@ def _serve(conn) -> None:
 
 
 class PdfProcess:
-    """write_pdf(doc, path, fonts) in the child started by the constructor. The child ends
-    when this object is dropped (its pipe closes) or with this process (a daemon)."""
+    """The writer in the child started by the constructor: call it as write_pdf(doc, path,
+    fonts), or begin(...) now and call what it returns for the result later (the child
+    renders while this process does other work). The child ends when this object is dropped
+    (its pipe closes) or with this process (a daemon)."""
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
@@ -58,12 +61,25 @@ class PdfProcess:
         self._process.start()
         child.close()
 
-    def write_pdf(self, doc, path: Path, fonts=None):
+    def begin(self, doc, path: Path, fonts=None):
+        """Hand the document to the child; returns the function that waits for the result
+        (call it exactly once, before handing over the next document)."""
         try:
             self._conn.send((doc, str(path), fonts))
+        except (OSError, BrokenPipeError):
+            raise GongwenError("the PDF writer process ended unexpectedly") from None
+        return self._finish
+
+    def _finish(self):
+        try:
             status, payload = self._conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             raise GongwenError("the PDF writer process ended unexpectedly") from None
         if status == "error":
             raise pickle.loads(payload)
         return payload
+
+    def write_pdf(self, doc, path: Path, fonts=None):
+        return self.begin(doc, path, fonts)()
+
+    __call__ = write_pdf
