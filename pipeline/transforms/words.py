@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
-import tempfile
+import sys
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline.cache import cache_dir, source_tag, write_atomically
 
 
 class _Frequencies:
@@ -52,28 +53,19 @@ class _Frequencies:
         return default if found is None else found
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "gongwen"
-
-
 def _store_path(jieba) -> Path:
     with jieba.dt.get_dict_file() as f:
         dictionary = Path(f.name)
-    stat = dictionary.stat()
-    tag = hashlib.sha256(f"{jieba.__version__} {dictionary} {stat.st_size} {stat.st_mtime_ns}"
-                         .encode()).hexdigest()[:12]
-    return _cache_dir() / f"jieba-words-{tag}.sqlite"
+    tag = hashlib.sha256(source_tag(dictionary, jieba.__version__).encode()).hexdigest()[:12]
+    return cache_dir() / f"jieba-words-{tag}.sqlite"
 
 
 def build_store(jieba, path: Path) -> Path:
     """Write jieba's FREQ table (words, their prefixes, the total) to `path`."""
     with jieba.dt.get_dict_file() as f:
         freq, total = jieba.dt.gen_pfdict(f)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", dir=path.parent)
-    os.close(fd)
-    try:
+
+    def write(tmp: Path) -> None:
         db = sqlite3.connect(tmp)
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID")
@@ -82,19 +74,29 @@ def build_store(jieba, path: Path) -> Path:
         db.execute("INSERT INTO total VALUES (?)", (total,))
         db.commit()
         db.close()
-        os.replace(tmp, path)
+
+    return write_atomically(path, write)
+
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba only uses it to open its own data files
+    and falls back to a plain open() without it, while importing it took 0.3-0.8 s."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` an ImportError
+    try:
+        import jieba
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+        if blocked and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 @lru_cache(maxsize=1)
 def tokenizer():
     """A jieba tokenizer whose dictionary is read from the SQLite file as needed."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    jieba = _import_jieba()
     try:
         path = _store_path(jieba)
         if not path.exists():
@@ -113,7 +115,5 @@ def segment(text: str) -> list[str]:
 
 
 if __name__ == "__main__":  # build the file ahead of the first title
-    import jieba
-
     tokenizer()
-    print(_store_path(jieba))
+    print(_store_path(_import_jieba()))

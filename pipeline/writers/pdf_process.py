@@ -1,12 +1,12 @@
 """The PDF writer in a process of its own, started as the command starts.
 
 A cold `gongwen build` spends most of its time before the first page: importing WeasyPrint
-(Pango through cffi, ~0.7 s) and reading the fonts' tables for line setting, then reading the
-plan, numbering it and writing the .docx. The first two need nothing from the plan, so a
-child process does them while the parent reads the plan; the parent then hands the finished
-document over, and the child renders the PDF while the parent writes the .docx on the other
-core. A child
-that fails sends its exception back; one that dies is reported as such.
+(Pango through cffi, ~0.7 s), reading the fonts' tables for line setting and WeasyPrint's
+first render (see _warm_up), then reading the plan, numbering it and writing the .docx. The
+first three need nothing from the plan, so a child process does them while the parent reads
+the plan; the parent then hands the finished document over, and the child renders the PDF
+while the parent writes the .docx on the other core. A child that fails sends its exception
+back; one that dies is reported as such.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def _serve(conn) -> None:
         book = FontBook()
         for role in gb.FONT_ROLES:
             book.metrics(role)
+        _warm_up(book)
     except FontError:
         pass  # reported by the render that needs the role
     while True:
@@ -46,6 +47,21 @@ def _serve(conn) -> None:
                 conn.send(("error", pickle.dumps(GongwenError(str(exc)))))
             continue
         conn.send(("ok", result))
+
+
+def _warm_up(book) -> None:
+    """Render a line in each role's font and throw it away. The first render of a process
+    loads Pango's fonts and has cffi parse the C types the font subsetting uses (0.3 s of
+    pycparser); done here, that happens while the parent is still reading the plan, and the
+    document's own render took half as long."""
+    from weasyprint import HTML
+
+    from pipeline import standard as gb
+    from pipeline.writers.pdf import font_config
+
+    spans = "".join(f"<span style=\"font-family: '{book.face(role).family}'\">公文 1</span>"
+                    for role in gb.FONT_ROLES)
+    HTML(string=f"<p>{spans}</p>").render(font_config=font_config()).write_pdf()
 
 
 class PdfProcess:
