@@ -19,6 +19,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import pickle
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -311,13 +312,8 @@ def composable(design: Design, roles: dict[str, str], certs: list[Certificate] =
                    or unicodedata.bidirectional(c) in ("R", "AL") for c in chars)
 
 
-def _glyph_set_job(args) -> GlyphSet:
-    face, chars = args
-    return glyph_set(face, chars)
-
-
 def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
-            roles: dict[str, str], seal_png: bytes | None, workers: int = 1) -> Composer:
+            roles: dict[str, str], seal_png: bytes | None) -> Composer:
     """The run's faces, each subset once to the characters the run sets in it, and the
     composer holding them. The faces follow each role's family list (`roles`, as the HTML
     path's CSS), so a character the role's font lacks is set in the next font that has it."""
@@ -347,13 +343,9 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
                 per_face.setdefault(i, set()).update(mine)
             left -= mine
     order = sorted(per_face)
-    jobs = [(faces[i], per_face[i]) for i in order]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_SPAWN,
-                                 initializer=die_with_parent) as pool:
-            sets = list(pool.map(_glyph_set_job, jobs))
-    else:
-        sets = [_glyph_set_job(j) for j in jobs]
+    # in this process: with the fonts' character maps cached (fonts._measures) a few faces
+    # subset in about a second, less than starting processes to share them out cost
+    sets = [glyph_set(faces[i], per_face[i]) for i in order]
     index = {face_i: n for n, face_i in enumerate(order)}
     fonts = Fonts(sets, {r: [index[i] for i in c if i in index] for r, c in chain.items()},
                   {r: index[c[0]] for r, c in chain.items()})
@@ -373,11 +365,28 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def _init_worker(composer: Composer, worker: bool = True) -> None:
+def _init_worker(composer: Composer | None = None, worker: bool = True) -> None:
     global _COMPOSER, _MODE
     if worker:
         die_with_parent()
     _COMPOSER, _MODE = composer, _umask_mode()
+
+
+_COMPOSER_BYTES = b""
+
+
+def _compose_task(args) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
+    """In a pool worker: the composer comes with each chunk (tens of KB, unpickled once a
+    worker), so the workers can start before it is made."""
+    global _COMPOSER, _COMPOSER_BYTES
+    composer, items = args
+    if composer != _COMPOSER_BYTES:
+        _COMPOSER, _COMPOSER_BYTES = pickle.loads(composer), composer
+    return _compose_chunk(items)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker."""
 
 
 def _union(maps) -> dict[int, set[int]]:
@@ -403,7 +412,7 @@ def _compose_chunk(items: list[tuple[Certificate, str | None]]
             buffer = io.BytesIO()
             _COMPOSER.write([page.content], page.cids, buffer)
             data = buffer.getvalue()
-            with atomic_path(Path(target)) as tmp:
+            with atomic_path(Path(target), durable=False) as tmp:  # run.py syncs once
                 tmp.write_bytes(data)
                 os.chmod(tmp, _MODE)  # as any file the user writes, not mkstemp's 0600
             digests[target] = hashlib.sha256(data).hexdigest()
@@ -420,9 +429,22 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
     todo = certs if merged else [c for c in certs if c.key in targets]
     if not todo:
         return {}
-    composer = prepare(todo, plan, design, roles, seal_png, workers)
     items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    pool = None
+    if workers > 1 and len(chunks) > 1:
+        # workers start (a new interpreter importing the composer, about a second) while
+        # this process subsets the fonts
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                   mp_context=_SPAWN)
+        for _ in range(workers):
+            pool.submit(_ready)
+    try:
+        composer = prepare(todo, plan, design, roles, seal_png)
+    except BaseException:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+        raise
     digests: dict[str, str] = {}
     contents: list[bytes] = []
     shown: dict[int, set[int]] = {}
@@ -436,13 +458,13 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
             if progress:
                 progress(i, len(chunks))
 
-    if workers <= 1 or len(chunks) == 1:
+    if pool is None:
         _init_worker(composer, worker=False)
         collect(map(_compose_chunk, chunks))
     else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(composer,), mp_context=_SPAWN) as pool:
-            collect(pool.map(_compose_chunk, chunks))
+        with pool:
+            blob = pickle.dumps(composer)
+            collect(pool.map(_compose_task, [(blob, chunk) for chunk in chunks]))
     if merged:
         if len(contents) != len(certs):
             raise GongwenError("internal: merged file would miss certificates")

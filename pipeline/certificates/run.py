@@ -30,7 +30,8 @@ from pipeline.readers.roster import Issue, read_roster
 from pipeline.transforms.dates import parse_date
 from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
-from pipeline.writers.atomic import atomic_path, die_with_parent, safe_file_part, sweep_stale
+from pipeline.writers.atomic import (atomic_path, die_with_parent, safe_file_part, sweep_stale,
+                                     sync_filesystem)
 from pipeline.writers.sheets import safe_cell, write_table
 
 MANIFEST = "manifest.csv"
@@ -216,6 +217,8 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         outcome.merged = merged
     headers, rows = _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir,
                                    roster, digests, previous)
+    if todo:  # the files on the disk before the manifest that records them
+        sync_filesystem(out_dir)
     outcome.manifest = write_table(manifest_path, headers, rows)
     if xlsx_manifest:
         write_table(manifest_path.with_suffix(".xlsx"), headers, rows, sheet="证书清单")
@@ -238,7 +241,7 @@ def _docx_chunk(items: list[tuple[Certificate, Path]]) -> dict[str, str]:
     digests = {}
     for cert, target in items:
         data = _MAKER.make(cert)
-        with atomic_path(target) as tmp:
+        with atomic_path(target, durable=False) as tmp:  # synced once before the manifest
             tmp.write_bytes(data)
         digests[str(target)] = hashlib.sha256(data).hexdigest()
     return digests
