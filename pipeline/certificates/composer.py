@@ -213,10 +213,9 @@ class Composer:
     def _font(self, pdf: PdfFile, face: int, cids: set[int]) -> int:
         """A Type 0 font of `cids` of a face: CIDFontType0 with its own CFF program."""
         glyphs = self.fonts.sets[face]
-        name, program = glyphs.program(cids)
+        name, program = glyphs.deflated_program(cids, FONT_COMPRESSION)
         name = name.encode("ascii")
-        font_file = pdf.add_stream(b"/Subtype/CIDFontType0C/Filter/FlateDecode",
-                                   zlib.compress(program, FONT_COMPRESSION))
+        font_file = pdf.add_stream(b"/Subtype/CIDFontType0C/Filter/FlateDecode", program)
         descriptor = pdf.add(
             b"<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[%s]/ItalicAngle 0/Ascent %d"
             b"/Descent %d/CapHeight %d/StemV 80/FontFile3 %d 0 R>>" % (
@@ -328,7 +327,18 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
         else:
             for cert in certs:
                 found.update(cert.texts.get(box.name, ""))
-    faces, chain, per_face = [], {}, {}
+    # characters on every certificate, per role (the static texts, and the wording's fixed
+    # words): their glyphs come first in each font, the part of every file's font that is
+    # the same bytes (cff.GlyphSet.deflated_program)
+    everywhere: dict[str, set[str]] = {}
+    for box in design.boxes:
+        if box.name in STATIC:
+            shared = set(static.get(box.name, ""))
+        else:
+            texts = [set(cert.texts.get(box.name, "")) for cert in certs]
+            shared = set.intersection(*texts) if texts else set()
+        everywhere.setdefault(box.role, set()).update(shared)
+    faces, chain, per_face, first = [], {}, {}, {}
     for role, wanted in chars.items():
         chain[role] = []
         left = wanted - set("\n\r\t")  # spaces (also U+3000) have widths to set
@@ -341,11 +351,12 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
             mine = {c for c in left if covers(face, c)}
             if mine or len(chain[role]) == 1:
                 per_face.setdefault(i, set()).update(mine)
+                first.setdefault(i, set()).update(mine & everywhere[role])
             left -= mine
     order = sorted(per_face)
     # in this process: with the fonts' character maps cached (fonts._measures) a few faces
     # subset in about a second, less than starting processes to share them out cost
-    sets = [glyph_set(faces[i], per_face[i]) for i in order]
+    sets = [glyph_set(faces[i], per_face[i], first[i]) for i in order]
     index = {face_i: n for n, face_i in enumerate(order)}
     fonts = Fonts(sets, {r: [index[i] for i in c if i in index] for r, c in chain.items()},
                   {r: index[c[0]] for r, c in chain.items()})
