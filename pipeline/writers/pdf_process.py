@@ -54,10 +54,10 @@ def _warm_up(book) -> None:
     loads Pango's fonts and has cffi parse the C types the font subsetting uses (0.3 s of
     pycparser); done here, that happens while the parent is still reading the plan, and the
     document's own render took half as long."""
-    from weasyprint import HTML
-
     from pipeline import standard as gb
-    from pipeline.writers.pdf import font_config
+    from pipeline.writers.pdf import font_config, load_weasyprint
+
+    HTML = load_weasyprint().HTML
 
     spans = "".join(f"<span style=\"font-family: '{book.face(role).family}'\">公文 1</span>"
                     for role in gb.FONT_ROLES)
