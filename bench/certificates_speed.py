@@ -231,7 +231,7 @@ def main() -> None:
           f"ours {n / pdf_cpu / one_doc_cpu:4.2f}× less CPU")
     for rows, seconds, mb, _cpu in scaled:
         print(f"       ours at {rows} rows: {seconds:6.1f} s, peak {mb:4.0f} MB "
-              f"(at {n}: {mb and pdf_mb / mb:4.2f}× the memory for {n / rows:.0f}× the rows)")
+              f"({mb / pdf_mb:4.2f}× the memory of {n} rows for {rows / n:g}× the rows)")
     median = statistics.median(pdf_sizes)
     print(f"size   per-person PDF: min {pdf_sizes[0] / 1024:.1f} KB, median {median / 1024:.1f} KB, "
           f"max {pdf_sizes[-1] / 1024:.1f} KB over {len(pdf_sizes)} files "

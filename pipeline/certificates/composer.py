@@ -334,10 +334,12 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
     for box in design.boxes:
         if box.name in STATIC:
             shared = set(static.get(box.name, ""))
-        else:
-            texts = [set(cert.texts.get(box.name, "")) for cert in certs]
-            shared = set.intersection(*texts) if texts else set()
-        everywhere.setdefault(box.role, set()).update(shared)
+        else:  # one set at a time: a list of 50,000 sets held 100 MB
+            shared = None
+            for cert in certs:
+                mine = set(cert.texts.get(box.name, ""))
+                shared = mine if shared is None else shared & mine
+        everywhere.setdefault(box.role, set()).update(shared or ())
     faces, chain, per_face, first = [], {}, {}, {}
     for role, wanted in chars.items():
         chain[role] = []
