@@ -9,7 +9,8 @@ from pathlib import Path
 from pipeline.errors import AssetError, GongwenError
 from pipeline.fonts import FontBook
 from pipeline.model import Document, Seal
-from pipeline.readers.plan import Plan, as_list, read_plan, to_document
+from pipeline.readers.plan import (Plan, as_list, check_kind, plan_from_data, read_plan,
+                                   to_document)
 from pipeline.readers.textfile import replace_unsafe
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
@@ -67,9 +68,13 @@ def number_document(doc: Document, db: str | None, file: str = "", by: str | Non
     return told
 
 
-def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, Plan]:
-    plan, src = read_plan(path, row)
+def document_from_plan(path: Path, row: dict | None = None,
+                       data: dict | None = None) -> tuple[Document, Plan]:
+    """The document of a plan file, or of plan `data` made in memory (an import's), which is
+    validated as the file would be and never written out and read back."""
+    plan, src = plan_from_data(data, path) if data is not None else read_plan(path, row)
     doc = to_document(plan, src)
+    check_kind(doc, plan, src)
     number_headings(doc.blocks)
     for att in doc.attachments:
         number_headings(att.blocks)
@@ -81,13 +86,15 @@ def document_from_plan(path: Path, row: dict | None = None) -> tuple[Document, P
 
 def build_plan(path: Path, out_dir: Path, formats=FORMATS, fonts: FontBook | None = None,
                notes: list[str] | None = None, db: str | None = None,
-               pdf_writer=None, by: str | None = None) -> list[Path]:
+               pdf_writer=None, by: str | None = None, data: dict | None = None) -> list[Path]:
     """Build one plan; returns the files written. Copies (份号) each get their own file.
     Characters the PDF had to set in another font, and the number the register gave, are
-    appended to `notes`."""
-    doc, plan = document_from_plan(path)
+    appended to `notes`. `data`: the plan's data when it was made in memory (path names it)."""
+    doc, plan = document_from_plan(path, data=data)
     if notes is not None and plan._report:  # rows of the data left out (合计, notes)
         notes.extend(f"{Path(path).name}: {note}" for note in plan._report.notes)
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     # a 250-byte plan name leaves no room for -000001.docx; an ESC or a bidi override in
     # the plan's name must not reach the output's name
     stem = short_name(replace_unsafe(Path(path).stem, "_"))
@@ -103,6 +110,8 @@ def preview_plan(path: Path, out_dir: Path, formats=("pdf",), fonts: FontBook | 
     """Like build_plan, but allocates nothing: a document with number: auto shows the number
     the register would give next (so a preview never uses up a number)."""
     doc, plan = document_from_plan(path)
+    if notes is not None:
+        notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     if doc.number_code:
         from pipeline.registry import Register
 

@@ -349,13 +349,17 @@ def _plan_paths(target: Path, count: int) -> list[Path]:
 
 
 def _report(draft, path) -> None:
+    from pipeline.readers.importer import file_data, kind_findings
+
     _say(f"{path}: {draft.title}")
     for change in draft.changes:
         _say(f"  {change}")
+    for finding in kind_findings(file_data(draft), path):  # what the 文种 asks for
+        _say(f"  {finding}")
 
 
 def _import(args) -> int:
-    from pipeline.writers.plan_yaml import write_plan
+    from pipeline.readers.importer import write_plan
 
     drafts = _import_drafts(args)
     target = args.output or Path("inputs") / f"{args.draft.stem}.yaml"
@@ -376,7 +380,7 @@ def _import(args) -> int:
 
 def _format(args) -> int:
     from pipeline.build import build_plan
-    from pipeline.writers.plan_yaml import plan_text, write_plan
+    from pipeline.readers.importer import file_data, plan_text, write_plan
 
     drafts = _import_drafts(args)
     formats = FORMAT_CHOICES[args.format]
@@ -407,7 +411,9 @@ def _format(args) -> int:
         plan = write_plan(draft, args.draft, docx_path.with_suffix(".yaml"))
         _report(draft, plan)
         notes: list[str] = []
-        for path in build_plan(plan, docx_path.parent, formats, fonts, notes, args.db):
+        # built from the data the plan file was written from, not from the file read back
+        for path in build_plan(plan, docx_path.parent, formats, fonts, notes, args.db,
+                               data=file_data(draft)):
             _say(f"wrote {path}")
         for note in notes:
             _say(f"note: {note}", err=True)

@@ -21,11 +21,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import forms
 from pipeline.errors import GongwenError
 
 DEFAULT_DB = "sqlite:///register.db"
 ENV_DB = "GONGWEN_DB"
-CODE = re.compile(r"^[^\s〔〕\[\]()（）【】\d第号][^\s〔〕\[\]()（）【】]*$")
 ISSUED, VOID = "issued", "void"
 
 _SCHEMA = [
@@ -70,10 +70,6 @@ class Entry:
 COLUMNS = [f for f in Entry.__dataclass_fields__]
 
 
-def format_number(code: str, year: int, seq: int) -> str:
-    return f"{code}〔{year}〕{seq}号"
-
-
 def _plain_text(**fields: str) -> None:
     """The register is exported to spreadsheets and printed on terminals: no control
     characters or bidi overrides in what it keeps."""
@@ -89,7 +85,7 @@ def _plain_text(**fields: str) -> None:
 def check_code(code: str) -> str:
     code = (code or "").strip()
     _plain_text(code=code)
-    if not code or not CODE.match(code):
+    if not code or not forms.DOC_CODE.match(code):
         raise RegisterError(f"'{code}' is not an organ code (机关代字) like 五委发: no brackets, "
                             "digits, spaces, 第 or 号")
     return code
@@ -97,14 +93,10 @@ def check_code(code: str) -> str:
 
 def parse_number(text: str) -> tuple[str, int, int]:
     """(code, year, seq) of a number in the standard's form; a clear message otherwise."""
-    from pipeline.readers.plan import DOC_NUMBER, check_doc_number
-
     try:
-        check_doc_number(text)
+        return forms.parse_doc_number(text)
     except ValueError as exc:
         raise RegisterError(str(exc)) from None
-    m = DOC_NUMBER.match(text.strip())
-    return m["code"], int(m["year"]), int(m["seq"])
 
 
 def current_user(by: str | None = None) -> str:
@@ -284,7 +276,7 @@ class Register:
     def peek(self, code: str, year: int) -> str:
         """The number the next allocation would get; allocates nothing."""
         code = check_code(code)
-        return self._run(lambda cur: format_number(code, year,
+        return self._run(lambda cur: forms.format_doc_number(code, year,
                                                    self._next_seq(cur, self._sql, code, year)))
 
     def find(self, code: str, key: str) -> Entry | None:
@@ -316,7 +308,7 @@ class Register:
                     self._log(cur, entry.number, "rebuilt", by, f"{title} {file}".strip())
                 return entry, False
             seq = self._next_seq(cur, self._sql, code, year)
-            number = format_number(code, year, seq)
+            number = forms.format_doc_number(code, year, seq)
             entry = Entry(code, year, seq, number, key, ISSUED, title, file, by, _now())
             cur.execute(self._sql(f"INSERT INTO numbers ({', '.join(COLUMNS)}) VALUES "
                                   f"({', '.join('?' * len(COLUMNS))})"),
@@ -340,8 +332,8 @@ class Register:
             for key, title in keys:
                 entry = bound.get(key)
                 if entry is None:
-                    entry = Entry(code, year, seq, format_number(code, year, seq), key, ISSUED,
-                                  title, "", by, _now())
+                    number = forms.format_doc_number(code, year, seq)
+                    entry = Entry(code, year, seq, number, key, ISSUED, title, "", by, _now())
                     bound[key] = entry
                     new.append(entry)
                     seq += 1

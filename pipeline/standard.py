@@ -39,6 +39,7 @@ BODY_SIZE_PT = SIZE_3HAO_PT
 TITLE_SIZE_PT = SIZE_2HAO_PT
 CLOSING_SIZE_PT = SIZE_4HAO_PT  # 版记
 PAGE_NUMBER_SIZE_PT = SIZE_4HAO_PT
+SIZE_NAMES = {SIZE_2HAO_PT: "2号", SIZE_3HAO_PT: "3号", SIZE_4HAO_PT: "4号"}  # for messages
 
 # Character pitch: 28 characters fill the 156 mm core, so each 16 pt character advances
 # 15.79 pt. Glyphs are 16 pt wide, so every character is condensed by this much.
@@ -158,15 +159,14 @@ ROLE_ATTENDANCE_LABEL = "hei"  # 3号黑体; the names in the body's 仿宋
 class HeadingLevel:
     level: int
     font_role: str
-    style_name: str
-    pattern: str  # how the label reads, for the transform and the checks
+    style_name: str  # the label's written form is pipeline.forms.HEADING_LABELS
 
 
 HEADING_LEVELS = (
-    HeadingLevel(1, "hei", "一级标题", "{cn}、"),
-    HeadingLevel(2, "kai", "二级标题", "（{cn}）"),
-    HeadingLevel(3, "fang", "三级标题", "{n}."),
-    HeadingLevel(4, "fang", "四级标题", "（{n}）"),
+    HeadingLevel(1, "hei", "一级标题"),
+    HeadingLevel(2, "kai", "二级标题"),
+    HeadingLevel(3, "fang", "三级标题"),
+    HeadingLevel(4, "fang", "四级标题"),
 )
 
 

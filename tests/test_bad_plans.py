@@ -19,9 +19,21 @@ def _assert_failed_cleanly(code, err, out):
     assert not out.exists() or not any(out.iterdir()), "no output may be left behind"
 
 
+def _text(docx) -> str:
+    import re
+    import zipfile
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
 def test_good_plan_builds(tmp_path, capsys):
     code, err, out = _build(tmp_path, _plan(tmp_path, GOOD), capsys)
-    assert code == 0 and (out / "plan.docx").exists()
+    assert code == 0 and "Traceback" not in err
+    text = _text(out / "plan.docx")
+    # what GOOD says, in the standard's forms: number 7.2.4, addressee with ：, date 7.3.5
+    for part in ("青山镇人民政府文件", "青政〔2026〕5号", "关于做好春耕生产工作的通知", "各村民委员会：",
+                 "工作要求", "请各村认真落实。", "2026年3月20日"):
+        assert part in text, part
 
 
 @pytest.mark.parametrize("change,expect", [
@@ -78,6 +90,8 @@ def test_placeholders_run_sandboxed(tmp_path, capsys):
     evil = GOOD.replace("请各村认真落实。", "{{ params.__class__.__mro__ }}")
     code, err, out = _build(tmp_path, _plan(tmp_path, evil + "params:\n  x: 1\n"), capsys)
     _assert_failed_cleanly(code, err, out)
+    assert "field 'body'" in err and "plan.yaml" in err
+    assert "<class" not in err and "object" not in err, "nothing of Python's internals shown"
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
@@ -110,6 +124,10 @@ def test_copies_make_one_file_per_copy_number(tmp_path, capsys):
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         f"plan-00000{n}.{ext}" for n in (1, 2, 3) for ext in ("docx", "pdf")]
+    # GB/T 9704 7.2.1: each copy prints its own 份号 in six Arabic digits
+    for n in (1, 2, 3):
+        text = _text(out / f"plan-00000{n}.docx")
+        assert f"00000{n}" in text and all(f"00000{m}" not in text for m in (1, 2, 3) if m != n)
 
 
 def test_odd_characters_reach_the_document_intact(tmp_path, capsys):

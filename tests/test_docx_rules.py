@@ -6,14 +6,63 @@ import re
 import pytest
 
 from conftest import EXAMPLES, NS, W
-from pipeline import standard as gb
-from pipeline.writers.ooxml import _RANK
 
 pytestmark = pytest.mark.parametrize("name", EXAMPLES)
 
+MM_PER_PT = 25.4 / 72
+# GB/T 9704 5.2.3: 22 lines fill the 225 mm core, measured from the first line's ink to the
+# last line's ink: 21 line pitches plus one line's ink height (a 3号 (16 pt) CJK glyph inks
+# 0.886 em, measured on the rendered page, gbt9704.md)
+LINE_PITCH_PT = (225 / MM_PER_PT - 0.886 * 16) / 21  # 29.70 pt
+CORE_WIDTH_PT = 156 / MM_PER_PT  # 210 − 28 − 26 mm
+
+# ECMA-376 Part 1 (wml.xsd), the child sequences of the property containers the writers build.
+# Names on one line inside [] are a choice: any order among themselves.
+SCHEMA_ORDER = {
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+           "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+           "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+           "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+           "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    # CT_ParaRPr opens with the revision marks; CT_RPr is the same without them
+    "rPr": "ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike "
+           "outline shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w "
+           "kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em lang "
+           "eastAsianLayout specVanish oMath rPrChange",
+    "sectPr": "[headerReference footerReference] footnotePr endnotePr type pgSz pgMar paperSrc "
+              "pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg "
+              "textDirection bidi rtlGutter docGrid printerSettings sectPrChange",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW "
+             "jc tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+             "tblDescription tblPrChange",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection "
+            "tcFitText vAlign hideMark headers cellIns cellDel cellMerge tcPrChange",
+    # CT_TrPrBase is one unbounded choice: its children may come in any order
+    "trPr": "[cnfStyle divId gridBefore gridAfter wBefore wAfter cantSplit trHeight tblHeader "
+            "tblCellSpacing jc hidden] ins del trPrChange",
+    "pBdr": "top left bottom right between bar",
+    "tblBorders": "top [left start] bottom [right end] insideH insideV",
+    "tcBorders": "top [left start] bottom [right end] insideH insideV tl2br tr2bl",
+    "style": "name aliases basedOn next link autoRedefine hidden uiPriority semiHidden "
+             "unhideWhenUsed qFormat locked personal personalCompose personalReply rsid pPr rPr "
+             "tblPr trPr tcPr tblStylePr",
+    "lvl": "start numFmt lvlRestart pStyle isLgl suff lvlText lvlPicBulletId legacy lvlJc pPr "
+           "rPr",
+}
+
+
+def _ranks(sequence: str) -> dict[str, int]:
+    """Element tag → position in the sequence; the members of a [choice] share one."""
+    ranks, rank = {}, 0
+    for group in re.findall(r"\[[^\]]+\]|\S+", sequence):
+        for name in group.strip("[]").split():
+            ranks[f"{W}{name}"] = rank
+        rank += 1
+    return ranks
+
 
 def _twips_to_mm(v) -> float:
-    return int(v) / 20 * gb.MM_PER_PT
+    return int(v) / 20 * MM_PER_PT
 
 
 def _sections(d):
@@ -43,23 +92,23 @@ def test_top_and_bottom_margins_compensate_for_the_line_box(docxs, name):
         assert 31 < top < 37 and 32 < bottom < 35
         # 22 lines of the grid fit between them, and a 23rd does not
         text_h = 297 - top - bottom
-        pitch = gb.pt_to_mm(gb.LINE_PITCH_PT)
+        pitch = LINE_PITCH_PT * MM_PER_PT
         assert 22 * pitch <= text_h < 23 * pitch
 
 
 def test_grid_is_22_lines(docxs, name):
     for sect in _sections(docxs[name]):
         grid = sect.find(f"{W}docGrid")
-        assert int(grid.get(f"{W}linePitch")) == round(gb.LINE_PITCH_PT * 20)
+        assert int(grid.get(f"{W}linePitch")) == round(LINE_PITCH_PT * 20)
     body = docxs[name].style("GwBody").find(f"{W}pPr/{W}spacing")
     assert body.get(f"{W}lineRule") == "exact"
-    assert int(body.get(f"{W}line")) == round(gb.LINE_PITCH_PT * 20)
+    assert int(body.get(f"{W}line")) == round(LINE_PITCH_PT * 20)
 
 
 def test_body_characters_condensed_to_28_per_line(docxs, name):
     spacing = docxs[name].style("GwBody").find(f"{W}rPr/{W}spacing")
     advance = 16 + int(spacing.get(f"{W}val")) / 20
-    assert int(gb.mm_to_pt(156) // advance) == 28
+    assert int(CORE_WIDTH_PT // advance) == 28
 
 
 @pytest.mark.parametrize("style_id,font,size_pt", [
@@ -173,7 +222,7 @@ def test_closing_block_placed_by_explicit_breaks(docxs, models, name):
         assert "PAGE" in "".join(i.text for i in d[part].iter(f"{W}instrText"))
     borders = d["word/document.xml"].xpath(".//w:tbl[last()]/w:tblPr/w:tblBorders",
                                            namespaces=NS)[0]
-    widths = {side: int(borders.find(f"{W}{side}").get(f"{W}sz")) / 8 * gb.MM_PER_PT
+    widths = {side: int(borders.find(f"{W}{side}").get(f"{W}sz")) / 8 * MM_PER_PT
               for side in ("top", "bottom", "insideH")}
     assert widths["top"] == pytest.approx(0.35, abs=0.02)
     assert widths["bottom"] == pytest.approx(0.35, abs=0.02)
@@ -192,12 +241,12 @@ def test_property_elements_in_schema_order(docxs, name):
     """Out-of-order pPr/rPr/sectPr children make Word repair the file and WPS drop borders."""
     d = docxs[name]
     for part in [n for n in d.names if n.startswith("word/") and n.endswith(".xml")]:
-        for parent_tag, rank in _RANK.items():
-            tag = f"{W}{parent_tag.split(':')[1]}"
-            for parent in d[part].iter(tag):
+        for parent_name, sequence in SCHEMA_ORDER.items():
+            rank = _ranks(sequence)
+            for parent in d[part].iter(f"{W}{parent_name}"):
                 order = [rank[c.tag] for c in parent if c.tag in rank]
-                assert order == sorted(order), (part, parent_tag, [c.tag for c in parent])
-                assert all(c.tag in rank for c in parent), (part, parent_tag)
+                assert order == sorted(order), (part, parent_name, [c.tag for c in parent])
+                assert all(c.tag in rank for c in parent), (part, parent_name)
 
 
 def test_metadata(docxs, models, name):

@@ -12,7 +12,7 @@ from pipeline.build import build_plan
 from pipeline.cli import main
 from pipeline.readers.draft import MARKDOWN_HEADING, _heading, read_text, text_lines
 from pipeline.readers.importer import import_draft
-from pipeline.writers.plan_yaml import plan_text
+from pipeline.readers.importer import plan_text
 
 OPINION = DRAFTS / "002_b51ad23939c99859.txt"  # traditional characters, website furniture
 PLAN = DRAFTS / "003_ca3e938b7bc7d59d.txt"  # download-site furniture, (一) and 1、 numbering

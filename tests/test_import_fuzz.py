@@ -15,7 +15,7 @@ from conftest import DRAFTS
 from pipeline.build import build_plan
 from pipeline.errors import GongwenError
 from pipeline.readers.draft import DraftError, import_lines, text_lines
-from pipeline.writers.plan_yaml import plan_text, write_plan
+from pipeline.readers.importer import plan_text, write_plan
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "drafts"
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))] + \

@@ -13,14 +13,21 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from measure import MM
-from pipeline import standard as gb
 from pipeline.cli import main
-from pipeline.writers.linebreak import NO_LINE_END, NO_LINE_START
 from plans import GOOD
 from plans import build as run_build
 from plans import write as write_plan
 
-CORE_RIGHT_MM = gb.PAGE_WIDTH_MM - gb.MARGIN_RIGHT_MM
+CORE_RIGHT_MM = 210 - 26  # GB/T 9704 5.2.2: A4, 26 mm right margin
+BODY_PT = 16  # 3号
+CHAR_PITCH_MM = 156 / 28  # 5.2.3: 28 characters fill the 156 mm core
+# 禁则 (GB/T 15834 and the Chinese layout requirements, clreq): the 点号, the closing 标号 and
+# the 间隔号 never begin a line; the opening 标号 never end one
+NO_LINE_START = set("。？！，、；：”’）》〉】〕」』·") | set(",.;:?!)]}")
+NO_LINE_END = set("“‘（《〈【〔「『") | set("([{")
+# the standard's font for each role (GB/T 9704 5.3, 7.x)
+STANDARD_FONTS = {"fang": "仿宋_GB2312", "kai": "楷体_GB2312", "hei": "黑体", "song": "宋体",
+                  "xiaobiaosong": "方正小标宋简体"}
 
 
 def _chars(page):
@@ -39,7 +46,7 @@ def _chars(page):
 def _body_lines(pdf):
     """Lines set at body size, page furniture excluded."""
     return [line for page in pdf for line in _chars(page)
-            if abs(line[0][3] - gb.BODY_SIZE_PT) < 0.05 and not line[0][0] == "—"]
+            if abs(line[0][3] - BODY_PT) < 0.05 and not line[0][0] == "—"]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -93,14 +100,14 @@ def test_no_line_ends_with_opening_punctuation(stress):
 def test_full_lines_are_justified_to_the_core_edge(stress):
     lines = _body_lines(stress)
     # a paragraph's last line is short; every other line ends on the core's right edge
-    full = [line for line in lines if line[-1][2] > CORE_RIGHT_MM - gb.pt_to_mm(gb.BODY_SIZE_PT)]
+    full = [line for line in lines if line[-1][2] > CORE_RIGHT_MM - BODY_PT * MM]
     assert len(full) >= 12
     for line in full:
         assert line[-1][2] == pytest.approx(CORE_RIGHT_MM, abs=0.3)
 
 
 def test_full_width_punctuation_is_not_doubled(stress):
-    pitch = gb.pt_to_mm(gb.EFFECTIVE_CHAR_PT)
+    pitch = CHAR_PITCH_MM
     seen = 0
     for line in _body_lines(stress):
         for (c, x0, _x1, _s), (_n, next_x0, _nx1, _ns) in zip(line, line[1:]):
@@ -166,8 +173,8 @@ def test_fonts_command_names_a_font_for_every_role():
     proc = subprocess.run([sys.executable, "-m", "pipeline", "fonts"], capture_output=True,
                           text=True, cwd=ROOT)
     assert proc.returncode == 0
-    for role, spec in gb.FONT_ROLES.items():
-        assert f"({role})" in proc.stdout and spec.name in proc.stdout
+    for role, name in STANDARD_FONTS.items():
+        assert f"({role})" in proc.stdout and name in proc.stdout
     assert "FandolFang" in proc.stdout and ".otf" in proc.stdout
 
 

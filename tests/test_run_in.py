@@ -134,7 +134,7 @@ def test_libreoffice_renders_the_docx_numbered_in_order(built, tmp_path):
 def test_run_in_headings_survive_a_round_trip_through_the_docx(built, tmp_path):
     """.docx → import → plan → model: the same run-in headings, split at the same place."""
     from pipeline.readers.importer import import_draft
-    from pipeline.writers.plan_yaml import plan_text
+    from pipeline.readers.importer import plan_text
 
     (draft,) = import_draft(built[".docx"])
     assert draft.headings() == {1: 2, 2: 2, 3: 1, 4: 1}  # counted by hand from PLAN

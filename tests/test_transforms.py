@@ -1,21 +1,14 @@
-"""The pure transforms: heading labels, dates, titles, document numbers, body markup."""
+"""The pure transforms: heading labels, titles, body markup (the written forms themselves:
+tests/test_forms.py)."""
 from __future__ import annotations
 
 import pytest
 
 from pipeline.model import Heading, Paragraph, Table
 from pipeline.readers.body import parse_body
-from pipeline.readers.plan import check_doc_number
-from pipeline.transforms.dates import format_date
-from pipeline.transforms.numbering import chinese_number, number_headings
+from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.title import split_title
 from pipeline.writers.text_width import text_chars
-
-
-@pytest.mark.parametrize("n,cn", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"),
-                                  (21, "二十一"), (99, "九十九")])
-def test_chinese_counting(n, cn):
-    assert chinese_number(n) == cn
 
 
 def test_labels_restart_under_each_parent():
@@ -27,31 +20,6 @@ def test_labels_restart_under_each_parent():
                       "二、", "1.", "（一）"]
 
 
-@pytest.mark.parametrize("value", ["2026-03-20", "2026/3/20", "2026.3.20", "2026年3月20日",
-                                   "二〇二六年三月二十日", "２０２６年３月２０日"])
-def test_dates_in_arabic_without_leading_zeros(value):
-    assert format_date(value) == "2026年3月20日"
-
-
-@pytest.mark.parametrize("value", ["2026-02-30", "明天", "2026-13-01"])
-def test_impossible_dates_rejected(value):
-    with pytest.raises(ValueError):
-        format_date(value)
-
-
-@pytest.mark.parametrize("number", ["舟组基〔2012〕19号", "青委发〔2026〕1号"])
-def test_document_number_accepted(number):
-    assert check_doc_number(number) == number
-
-
-@pytest.mark.parametrize("number,hint", [("舟组基[2012]19号", "〔〕"), ("舟组基(2012)19号", "〔〕"),
-                                         ("舟组基〔2012〕第19号", "第"), ("舟组基〔2012〕019号", "leading"),
-                                         ("舟组基〔12〕19号", "in full"), ("19号", "not a document")])
-def test_document_number_rejected_with_reason(number, hint):
-    with pytest.raises(ValueError, match=hint):
-        check_doc_number(number)
-
-
 def test_short_title_stays_on_one_line():
     assert split_title("关于做好春耕生产工作的通知") == ["关于做好春耕生产工作的通知"]
 
@@ -61,23 +29,19 @@ def test_manual_title_breaks_are_kept():
         "青山镇人民政府", "关于做好春耕生产工作的通知"]
 
 
-@pytest.mark.parametrize("title,keep", [
-    ("中共青山镇委员会关于2026年度基层党建工作的意见", ("中共青山镇委员会",)),
-    ("某某县人力资源和社会保障局关于开展2026年度村级后备干部集中培训工作的通知", ("某某县人力资源和社会保障局",)),
-    ("关于印发《青山镇2026年农村人居环境整治提升实施方案》的通知", ()),
+# GB/T 9704 7.3.1: a title in 2号 type, 20 characters to the line in the 156 mm core (two
+# digits take one character's width); it breaks with words whole, never between a number and
+# its unit, and stands as a trapezoid or lozenge. Each split below was set by hand.
+@pytest.mark.parametrize("title,keep,lines", [
+    # organ and 关于 above, the matter and 文种 below: 10 over 13 characters, a trapezoid
+    ("中共青山镇委员会关于2026年度基层党建工作的意见", ("中共青山镇委员会",),
+     ["中共青山镇委员会关于", "2026年度基层党建工作的意见"]),
+    # 13 over 16: 《…》 may break inside the book title, between words (农村 / 人居环境)
+    ("关于印发《青山镇2026年农村人居环境整治提升实施方案》的通知", (),
+     ["关于印发《青山镇2026年农村", "人居环境整治提升实施方案》的通知"]),
 ])
-def test_long_title_breaks_at_word_boundaries_into_a_trapezoid(title, keep):
-    lines = split_title(title, keep=keep)
-    assert "".join(lines) == title
-    assert all(len(line) <= 20 for line in lines) and len(lines) >= 2
-    for phrase in keep:
-        assert any(phrase in line for line in lines), "organ name split across lines"
-    for a, b in zip(lines, lines[1:]):
-        assert not (a[-1].isdigit() and b[0] in "年月日号"), "number split from its unit"
-        assert b[0] not in "的之和与及》”）"
-    lengths = [len(line) for line in lines]
-    assert lengths == sorted(lengths) or lengths == sorted(lengths, reverse=True) or \
-        lengths.index(max(lengths)) not in (0, len(lengths) - 1)
+def test_long_title_breaks_by_hand(title, keep, lines):
+    assert split_title(title, keep=keep) == lines
 
 
 def test_body_markup():

@@ -12,7 +12,8 @@ from plans import HAND_REPORT
 from pipeline.readers.plan import read_plan
 from pipeline.web import forms
 from pipeline.web.config import ServeError, Settings, is_local
-from pipeline.web.jobs import STATUS, JobNotFound, Jobs, write_json
+from pipeline.web.jobfiles import STATUS, write_json
+from pipeline.web.jobs import JobNotFound, Jobs
 from pipeline.writers.plan_yaml import dump_plan
 from webserver import ROOT
 

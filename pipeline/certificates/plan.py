@@ -25,7 +25,7 @@ from pipeline.errors import PlanError
 from pipeline.readers.inputfile import check_file, check_zip
 from pipeline.readers.plan import plan_error
 from pipeline.readers.yamlsource import Located, load_located
-from pipeline.transforms.dates import format_date
+from pipeline.forms import DOC_NUMBER_PATTERN, format_date
 
 FIELD = re.compile(r"{{\s*([^\s{}|.]+)\s*}}")
 BUILT_IN = ("full", "overprint")
@@ -42,7 +42,7 @@ Paper = Annotated[float, Field(ge=50, le=limits.MAX_PAPER_MM)]
 
 class NumberPlan(_Strict):
     code: str  # the register's series, e.g. 青党证
-    pattern: str = "{code}〔{year}〕{seq}号"  # how the number prints: {code} {year} {seq}
+    pattern: str = DOC_NUMBER_PATTERN  # how the number prints: {code} {year} {seq}
     year: Optional[int] = Field(None, ge=1900, le=2999)  # default: the award date's year
 
     @field_validator("code")

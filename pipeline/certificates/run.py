@@ -27,7 +27,7 @@ from pipeline.errors import GongwenError, PlanError
 from pipeline.fonts import FontBook
 from pipeline.manifest import digest, fingerprint, read_manifest, renderer_version, up_to_date
 from pipeline.readers.roster import Issue, read_roster
-from pipeline.transforms.dates import parse_date
+from pipeline.forms import parse_date
 from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
 from pipeline.writers.atomic import (atomic_path, die_with_parent, safe_file_part, sweep_stale,

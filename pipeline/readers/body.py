@@ -13,7 +13,7 @@ import re
 
 from pipeline.errors import PlanError
 from pipeline.model import Block, Heading, Paragraph, Table
-from pipeline.transforms.numbering import strip_typed_label
+from pipeline.forms import strip_typed_label
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
 # where a run-in heading ends: its first full stop, question/exclamation mark or colon, with

@@ -20,30 +20,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.readers.plan import SECRECY, URGENCY
+from pipeline.standard import FORMAT_OF_KIND, MINUTES_ATTENDANCE_LABELS
 from pipeline.readers import webcopy
 from pipeline.readers.body import split_run_in
 from pipeline.readers.draftclean import clean, prepare
-from pipeline.readers.draftlines import (CIRCLED, CN_NUM, DOC_NUMBER_LOOSE, KINDS,  # noqa: F401
-                                         MARKDOWN_HEADING, UNITS, Change, DraftError, SourceLine,
-                                         heading_form)
-from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, despace,
-                                         find_title, title_like)
+from pipeline.forms import (CIRCLED, CN_NUM, DATE_LINE, MARKDOWN_HEADING,  # noqa: F401
+                            date_text, heading_form, heading_label, loose_doc_number, modernise_dates)
+from pipeline.readers.draftlines import KINDS, UNITS, Change, DraftError, SourceLine
+from pipeline.readers.drafttitle import (LABEL_AHEAD, LONG_TITLE, ORGAN_END, TITLE_TAIL, TitlePick,
+                                         despace, find_title, title_like)
 from pipeline.readers.textfile import CHINESE_ENCODINGS, decode
-from pipeline.transforms.numbering import chinese_number
-from pipeline.transforms.punctuation import modernise_dates, to_full_width
+from pipeline.transforms.punctuation import to_full_width
 
 FURNITURE = webcopy.FURNITURE
 # how an addressee line ends (县人民政府：, 各位代表：)
 ADDRESSEE_END = re.compile(r"(代表|同志们|朋友们|局|委|政府|办公室|单位|部门|村|社区|组|公司|院|校|"
                            r"党支部|委员会|中心|所|站|会|处|科|厅|部|乡|镇|街道|村民|居民)$")
 DOC_SEPARATOR = re.compile(rf"^\s*第[{CN_NUM}\d]+篇\s*[:：]?\s*(?P<rest>.*)$")
-DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 ATTACHMENT = re.compile(r"^附\s*件\s*[:：]\s*(?P<rest>.*)$")
 ATTACHMENT_ITEM = re.compile(r"^(?P<n>\d{1,2})\s*[.．、]\s*(?P<name>\S.*)$")
 COPIES_TO = re.compile(r"^抄\s*送\s*[:：]\s*(?P<rest>.+)$")
 PRINTED = re.compile(r"^(?P<printer>\S.*?)\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发\s*$")
 SIGNERS = re.compile(r"签发人\s*[:：]\s*(?P<names>.+)$")
 NOTE = re.compile(r"^[（(](?P<text>此件.+|联系人.+)[）)]$")
+# the lines of the special formats (GB/T 9704 10.2, 10.3): a 令's 令号 and a 纪要's 期号, the
+# 纪要's attendance lists (出席：… 请假：… 列席：…) and the line naming who printed it and when
+ORDER_MARK = re.compile(r"^[\u4e00-\u9fff]{2,28}令$")  # 中华人民共和国国务院令, 青山县人民政府令
+BARE_ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?$")
+ORDER_NUMBER = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*号$")
+MEETING_ISSUE = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*期$")
+ATTENDANCE = re.compile(r"^(?P<label>出席|请假|列席)(?:人员|同志|领导|单位)?\s*[:：]\s*(?P<names>\S.*)$")
+ATTENDANCE_FIELDS = dict(zip(MINUTES_ATTENDANCE_LABELS, ("present", "absent", "attending")))
+_ISSUED_BY = re.compile(r"^(?P<organ>[^\s，。：:]{2,30})\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)$")
+# a request closing a 请示, or the words answering one in a 批复, whose title does not say so
+_ASKS = re.compile(r"(?:妥否|当否)[，,]\s*请(?:予)?批示")
+_REPLIES = re.compile(r"(?:现|特此作出如上)?批复如下|特此批复|此复。?$")
+# the 文种 of the 条例 (第八条) and 令: a title ending 规定 or 办法 names what a 令 or 通知 carries
+OFFICIAL_KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报",
+                  "报告", "请示", "批复", "议案", "函", "纪要")
 
 
 _heading = heading_form  # the name check.py and the tests know
@@ -69,6 +83,10 @@ class Draft:
     printer: str = ""
     print_date: str = ""
     kind: str = ""
+    format: str = ""  # 信函, 命令 or 纪要 when the 文种 takes that format (standard.FORMAT_OF_KIND)
+    order_number: str = ""  # a 令's 令号, 第5号
+    meeting: dict[str, object] = field(default_factory=dict)  # a 纪要's issue and attendance
+    signature_title: str = ""  # a 令's signer's 职务 (县长), before the 签名章
     first_line: int = 0
     changes: list[Change] = field(default_factory=list)
 
@@ -220,10 +238,12 @@ def _repair(line: SourceLine, text: str, draft: Draft) -> str:
     return text
 
 
-def _header_line(line: SourceLine, draft: Draft) -> bool:
+def _header_line(line: SourceLine, draft: Draft, order: bool = False) -> bool:
     """Read a line above the title as part of the 版头 (份号, 密级, 紧急程度, 发文字号, 签发人,
     发文机关标志); False when it is none of those."""
     text = line.text
+    if _special_line(line, draft, order):
+        return True
     if line.role == "header" or SECRECY.match(text) or text in URGENCY or \
             re.fullmatch(r"\d{6}", text):
         if SECRECY.match(text):
@@ -237,15 +257,14 @@ def _header_line(line: SourceLine, draft: Draft) -> bool:
     if text.startswith("签发人") and SIGNERS.match(text):  # own line (a PDF's)
         draft.signers = SIGNERS.match(text).group("names").split()
         return True
-    if (line.role == "number" or DOC_NUMBER_LOOSE.match(SIGNERS.sub("", text).replace(" ", ""))) \
+    if (line.role == "number" or loose_doc_number(SIGNERS.sub("", text))) \
             and SIGNERS.search(text):
         draft.signers = SIGNERS.search(text).group("names").split()
         line = SourceLine(line.line, SIGNERS.sub("", text).strip(), role="number")
         text = line.text
-    number = DOC_NUMBER_LOOSE.match(text.replace(" ", ""))
-    if line.role == "number" or number:
-        if number:
-            fixed = f"{number['code']}〔{number['year']}〕{int(number['seq'])}号"
+    fixed = loose_doc_number(text)
+    if line.role == "number" or fixed:
+        if fixed:
             if fixed != text:
                 draft.changes.append(Change(line.line, f"document number {text} → {fixed}"))
             draft.number = fixed
@@ -282,9 +301,93 @@ def _unglue_tail(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
     return rest[:-1] + [SourceLine(last.line, p) for p in pieces if p]
 
 
+def _order_mark(lines: list[SourceLine]) -> TitlePick | None:
+    """A 令's mark (中华人民共和国国务院令) followed by its 令号 (第238号) heads the document,
+    whatever a site printed above it (the name of the regulation it enacts)."""
+    texts = [(i, re.sub(r"\s+", "", l.text)) for i, l in enumerate(lines[:40]) if l.text.strip()]
+    for (i, text), (_j, after) in zip(texts, texts[1:]):
+        if ORDER_MARK.match(text) and ORDER_NUMBER.match(after):
+            return TitlePick(i, i + 1, text)
+    return None
+
+
+def _trailing_attachment(rest: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """An attachment pasted after the date (…二〇〇八年九月十一日 / 附件: / its title / its
+    lines) is the attachment's, not the body's: its title and lines come off the main text."""
+    for i in range(len(rest) - 2, 0, -1):
+        if BARE_ATTACHMENT.match(rest[i].text) and any(
+                DATE_LINE.match(modernise_dates(l.text)[0]) for l in rest[max(0, i - 3):i]):
+            title = despace(rest[i + 1].text)
+            draft.attachment_bodies[title] = [_body_line(l, draft) for l in rest[i + 2:]]
+            draft.changes.append(Change(rest[i].line, f"the attachment '{title[:30]}' pasted after "
+                                                      "the date: its lines are the attachment's"))
+            return rest[:i]
+    return rest
+
+
+def _special_line(line: SourceLine, draft: Draft, order: bool) -> bool:
+    """A 令号 (第5号) or a 纪要's 期号 (第12期) line: True when the line was one. `order`: the
+    document is a 令 (a 公告's 第1号 stays where it is)."""
+    text = re.sub(r"\s+", "", line.text)
+    if order and ORDER_NUMBER.match(text) and not draft.order_number:
+        draft.order_number = text
+        return True
+    if MEETING_ISSUE.match(text) and "issue" not in draft.meeting:
+        draft.meeting["issue"] = text
+        return True
+    return False
+
+
+def _attendance(body: list[SourceLine], draft: Draft) -> list[SourceLine]:
+    """A 纪要's 出席/请假/列席 lines come off the body into meeting: present/absent/attending."""
+    out = []
+    for line in body:
+        m = ATTENDANCE.match(line.text)
+        if m and len(m["names"]) <= 300:
+            names = [n for n in re.split(r"\s*[、，,；;]\s*", m["names"].rstrip("。.")) if n]
+            draft.meeting.setdefault(ATTENDANCE_FIELDS[m["label"]], []).extend(names)
+            draft.changes.append(Change(line.line, f"{m['label']} list of the 纪要: "
+                                                   f"meeting.{ATTENDANCE_FIELDS[m['label']]}"))
+        else:
+            out.append(line)
+    return out
+
+
+def _recognise_kind(draft: Draft, body: list[SourceLine]) -> None:
+    """The 文种 when the title does not end with one: a 令 by its mark, a 函 by 函 in its
+    number, a 纪要 by its attendance lists, a 请示 by its closing request; then the format
+    the 文种 takes and what that format needs (a 令's organ and signer's 职务)."""
+    number_code = draft.number.split("〔")[0]
+    official = draft.kind in OFFICIAL_KINDS
+    if not draft.kind and draft.title.endswith("令") and len(draft.title) <= 30:
+        draft.kind = "令"
+    elif not official and number_code.endswith("令"):  # 政府令〔2010〕第15号 enacting a 规定
+        # a 令 carries its 令号 in place of a 发文字号 (GB/T 9704 10.2)
+        draft.kind, draft.order_number, draft.number = "令", draft.number, ""
+    elif not official and "函" in number_code:
+        draft.kind = "函"
+    elif not draft.kind and set(draft.meeting) - {"issue"}:
+        draft.kind = "纪要"
+    elif not draft.kind and any(_ASKS.search(line.text) for line in body[-3:]):
+        draft.kind = "请示"
+    elif not draft.kind and any(_REPLIES.search(line.text) for line in body[:5] + body[-2:]):
+        draft.kind = "批复"
+    draft.format = FORMAT_OF_KIND.get(draft.kind, "")
+    if draft.kind in ("令", "命令") and len(draft.signature_organs) == 2:
+        # 县长  张三 above the date: the signer's 职务 and name, signed by 签名章
+        draft.signature_title = draft.signature_organs[0]
+        draft.changes.append(Change(draft.first_line, f"the 令 is signed by "
+                                                      f"{' '.join(draft.signature_organs)}: "
+                                                      "signature.title; add the 签名章 image "
+                                                      "as signature.stamp", "check"))
+        draft.signature_organs = []
+        if not draft.organs and draft.title.endswith("令"):
+            draft.organs = [draft.title[:-1]]
+
+
 def _structure(lines: list[SourceLine]) -> Draft:
     draft = Draft(first_line=lines[0].line)
-    pick = find_title(lines)
+    pick = _order_mark(lines) or find_title(lines)
     if pick is None:
         raise DraftError("no title found in the draft")
     # --- above the title: 版头 lines, an organ line, and the site's text ---------------------
@@ -309,7 +412,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
                                                                "(the organ line above the title "
                                                                "names the organs)", "left out"))
             draft.organs = organs
-        elif not _header_line(line, draft):
+        elif not _header_line(line, draft, pick.text.endswith("令")):
             same = title_like(line.text) == pick.text
             draft.changes.append(Change(line.line, "the title repeated" if same else
                                         f"before the title (the site's page text): "
@@ -361,6 +464,19 @@ def _structure(lines: list[SourceLine]) -> Draft:
             clean(rest[0].text) == title_line.text or title_like(rest[0].text) == pick.text):
         draft.changes.append(Change(rest[0].line, "the title repeated", "left out"))
         rest.pop(0)
+    # --- a 令's 令号 and a 纪要's 期号 and 编印 line, right under the title ---------------------
+    while rest and not rest[0].role and _special_line(rest[0], draft, draft.title.endswith("令")):
+        rest.pop(0)
+    if rest and not draft.number and not rest[0].role and loose_doc_number(rest[0].text):
+        draft.number = loose_doc_number(rest[0].text)  # a web copy prints it under the title
+        draft.changes.append(Change(rest[0].line, f"document number {rest[0].text} under the "
+                                                  f"title: number {draft.number}"))
+        rest.pop(0)
+    issued = _ISSUED_BY.match(rest[0].text) if rest and "issue" in draft.meeting else None
+    if issued:
+        draft.organs = draft.organs or [issued["organ"]]
+        draft.date = issued["date"]
+        rest.pop(0)
     if not draft.organs:
         before = draft.title.split("关于")[0] if "关于" in draft.title else ""
         draft.organs = [before] if 1 < len(before) <= 30 else []
@@ -371,7 +487,9 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.changes.append(Change(line.line, f"the addressee glued to the text: split after "
                                                f"'{glued['to']}：'"))
         rest[:0] = [SourceLine(line.line, glued["to"] + "："), SourceLine(line.line, glued["text"])]
-    if rest and (rest[0].role == "addressee" or (re.search(r"[:：]$", rest[0].text)
+    # a 纪要 is addressed to no one: its opening (…会议纪要如下：) is text
+    if rest and not (draft.meeting and "，" in rest[0].text) and (
+            rest[0].role == "addressee" or (re.search(r"[:：]$", rest[0].text)
                                                   and len(rest[0].text) <= 80
                                                   and not heading_form(rest[0].text))):
         line = rest.pop(0)
@@ -383,7 +501,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         draft.addressee = _repair(line, stripped, draft) + "："
         if line.text.endswith(":"):
             draft.changes.append(Change(line.line, "half-width colon after the addressee → ："))
-    rest = _unglue_tail(rest, draft)
+    rest = _trailing_attachment(_unglue_tail(rest, draft), draft)
     # --- the tail, read from the end: 版记, 附注, date, signature ---------------------------
     tail_start = len(rest)
     while tail_start:
@@ -400,7 +518,7 @@ def _structure(lines: list[SourceLine]) -> Draft:
         elif not draft.date and (DATE_LINE.match(line.text) or
                                  DATE_LINE.match(modernise_dates(line.text)[0])):
             m = DATE_LINE.match(modernise_dates(line.text)[0])
-            draft.date = f"{m[1]}年{int(m[2])}月{int(m[3])}日"
+            draft.date = date_text(m[1], m[2], m[3])
             if draft.date != line.text:
                 draft.changes.append(Change(line.line, f"date {line.text} → {draft.date}"))
         elif (draft.date and not draft.signature_organs and len(line.text) <= 60
@@ -422,6 +540,8 @@ def _structure(lines: list[SourceLine]) -> Draft:
     # --- body: headings by their numbers, paragraphs ---------------------------------------
     # a Markdown draft that marks its title "#" starts its headings at "##"
     shift = len(marked["marks"]) if marked else 0
+    body = _attendance(body, draft)
+    _recognise_kind(draft, body)
     _body(body, draft, shift)
     if not draft.organs and draft.signature_organs:
         draft.organs = list(draft.signature_organs)
@@ -478,7 +598,7 @@ def _body(body: list[SourceLine], draft: Draft, shift: int) -> None:
                 line = SourceLine(line.line, f"{n}.{bare['text']}", line.level, line.role)
         elif lost:
             n = numbering.last[0] + 1
-            label = f"{chinese_number(n)}、" if n < 100 else ""
+            label = heading_label(1, n) if n < 100 else ""
             draft.changes.append(Change(line.line, f"a heading whose number was lost "
                                                    f"('、{lost['text'][:20]}'): read as level 1 "
                                                    f"({label})"))

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.readers import webcopy
-from pipeline.readers.draftlines import (DOC_NUMBER_LOOSE, KINDS, MARKDOWN_HEADING, UNITS,
-                                         SourceLine, heading_form)
+from pipeline.forms import DOC_NUMBER_LOOSE, MARKDOWN_HEADING, heading_form, loose_doc_number
+from pipeline.readers.draftlines import KINDS, UNITS, SourceLine
 
 # words a 公文 title ends with (文种), longest first; the plan's kind comes from KINDS only
 TITLE_ENDINGS = tuple(sorted(set(KINDS) | {
@@ -206,7 +206,8 @@ def find_title(lines: list[SourceLine]) -> TitlePick | None:
         pick = TitlePick(named, named + 1, lines[named].text)
     else:
         first = next((i for i, l in enumerate(lines) if l.text and len(l.text) <= LONG_TITLE
-                      and not re.search(r"[。！？]", l.text) and not heading_form(l.text)), None)
+                      and not re.search(r"[。！？]", l.text) and not heading_form(l.text)
+                      and not loose_doc_number(l.text)), None)  # a 发文字号 is no title
         if first is not None:
             pick = TitlePick(first, first + 1,
                               MARKDOWN_HEADING.sub(r"\g<text>", lines[first].text))

@@ -15,51 +15,17 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from pipeline import limits, model
 from pipeline.data import SECTIONS as DATA_SECTIONS, place_blocks, report_context
 from pipeline.errors import PlanError
+from pipeline.forms import check_doc_number, format_date
 from pipeline.readers.body import parse_body
 from pipeline.readers.yamlsource import Located, dotted, load_located
 from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM
-from pipeline.transforms.dates import format_date
 from pipeline.transforms.placeholders import fill_tree, time_budget
 
 Text = str
 OneOrMany = Union[str, list[str]]
 
-# 发文字号: 机关代字 + 〔year〕 + sequence + 号 (GB/T 9704 7.2.4)
-DOC_NUMBER = re.compile(r"^(?P<code>[^〔〕\[\]()（）]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 SECRECY = re.compile(r"^(绝密|机密|秘密)(★\S+)?$")
 URGENCY = ("特急", "加急")
-
-
-def _suggest(value: str) -> str:
-    """The number with every usual slip mended (brackets, 第, leading zeros, short year,
-    full-width digits), if that gives a valid number; else "". A suggestion the checker
-    would reject again is worse than none."""
-    fixed = value.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})
-    fixed = re.sub(r"[\[(（【〔](\d{2}|\d{4})[\])）】〕]", r"〔\1〕", fixed).replace("第", "")
-    fixed = re.sub(r"〔(\d{2})〕", r"〔20\1〕", fixed)
-    fixed = re.sub(r"〕0+(\d)", r"〕\1", fixed)
-    fixed = re.sub(r"\s+", "", fixed)
-    if not fixed.endswith("号") and re.search(r"〕\d+$", fixed):
-        fixed += "号"
-    return fixed if DOC_NUMBER.match(fixed) else ""
-
-
-def check_doc_number(value: str) -> str:
-    """Return the number if it has the standard's form, else raise ValueError saying why."""
-    value = value.strip()
-    if DOC_NUMBER.match(value):
-        return value
-    fixed = _suggest(value)
-    example = f", e.g. {fixed}" if fixed else ""
-    if re.search(r"[\[\]()（）【】]", value):
-        raise ValueError(f"'{value}': the year takes hexagonal brackets 〔〕{example}")
-    if "第" in value:
-        raise ValueError(f"'{value}': no 第 before the sequence{example}")
-    if re.search(r"〕0\d*号$", value):
-        raise ValueError(f"'{value}': no leading zeros in the sequence{example}")
-    if re.search(r"〔\d{2}〕", value):
-        raise ValueError(f"'{value}': write the year in full, e.g. 〔2026〕")
-    raise ValueError(f"'{value}' is not a document number like 舟组基〔2012〕19号")
 
 
 class _Strict(BaseModel):
@@ -141,6 +107,7 @@ class Plan(_Strict):
     figures: dict[str, Any] = {}
     charts: dict[str, Any] = {}
     _report: Any = PrivateAttr(None)  # pipeline.data.Report: the computed tables and charts
+    _warnings: list = PrivateAttr(default_factory=list)  # what the 文种 rules warn of
 
     @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
                      "urgency")
@@ -334,7 +301,16 @@ def plan_error(exc: ValidationError, src: Located, model: type[BaseModel] | None
 
 def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
     """Read and validate a plan; `row` (one row of a batch) fills {{ row.列名 }}."""
-    src = load_located(path)
+    return _validated(load_located(path), row)
+
+
+def plan_from_data(data: dict, file: Path) -> tuple[Plan, Located]:
+    """Validate plan data made in memory (an import's), as read_plan validates a file's;
+    `file` is the name messages give (the data has no lines)."""
+    return _validated(Located(data, {}, Path(file)), None)
+
+
+def _validated(src: Located, row: dict | None) -> tuple[Plan, Located]:
     params = src.data.get("params") or {}
     if not isinstance(params, dict):
         raise PlanError("should be a set of 'name: value' lines", file=src.file,
@@ -363,6 +339,18 @@ def read_plan(path: Path, row: dict | None = None) -> tuple[Plan, Located]:
 def _body_start(src: Located, path: tuple) -> int | None:
     line = src.line_of(path)
     return line + 1 if line else None
+
+
+def check_kind(doc: model.Document, plan: Plan, src: Located) -> None:
+    """The 文种 rules (pipeline.kinds): the first error stops with the plan field it names;
+    warnings are kept on the plan for the build to print."""
+    from pipeline import kinds
+
+    for finding in kinds.check(doc):
+        if finding.rule.severity == kinds.ERROR:
+            raise PlanError(finding.message, file=src.file, line=src.line_of((finding.rule.field,)),
+                            field=finding.rule.field)
+        plan._warnings.append(f"warning: {finding.message} (field '{finding.rule.field}')")
 
 
 def to_document(plan: Plan, src: Located) -> model.Document:

@@ -21,7 +21,7 @@ from pipeline import limits
 from pipeline.errors import GongwenError
 from pipeline.readers.inputfile import check_file, check_zip
 from pipeline.readers.textfile import CHINESE_ENCODINGS, ZERO_WIDTH, decode_named, printable, unsafe_char, unsafe_message
-from pipeline.transforms.dates import format_date, parse_date
+from pipeline.forms import format_date, parse_date
 
 # full-width digits and Latin letters (０-９ Ａ-Ｚ ａ-ｚ) become ASCII, as in a 公文; full-width
 # punctuation ，：；？！（） is how Chinese text is written and stays

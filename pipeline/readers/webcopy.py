@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-CN_NUM = "一二三四五六七八九十"
-CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+from pipeline import forms
+from pipeline.forms import CIRCLED
+
+CN_NUM = forms.CN_NUM.replace("百", "")  # a site's labels and numbers inside a line stay below 百
 
 # --- pinyin readings ----------------------------------------------------------------------
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -133,17 +134,6 @@ PREFACE_TITLE = re.compile(r"《(?P<a>[^《》]{4,60})》|整理了(?:一篇)?(?
                            r"(?P<c>[^，。,：:《》]{4,50}?)一文")
 
 
-def _index(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if len(text) == 1:
-        return CN_VALUE.get(text, 0)
-    if text.startswith("十"):
-        return 10 + CN_VALUE.get(text[1:], 0)
-    tens = CN_VALUE.get(text[0], 0)
-    return tens * 10 + (CN_VALUE.get(text[2:], 0) if len(text) > 2 else 0)
-
-
 def split_label(text: str) -> tuple[str, int]:
     """(text without a trailing document label, the label's index or 0)."""
     if len(text) > 200:
@@ -152,7 +142,7 @@ def split_label(text: str) -> tuple[str, int]:
     if not m or m.start() == 0 and m.group("h"):
         return text, 0
     value = next(v for v in m.groupdict().values() if v)
-    return text[:m.start()].rstrip(), _index(value)
+    return text[:m.start()].rstrip(), forms.label_number(value)
 
 
 def strip_collection(text: str) -> str:
@@ -186,8 +176,8 @@ def label_value(m: re.Match) -> tuple[int, int]:
     """(level, number) of a LABEL_START match."""
     for level, key in ((1, "l1"), (2, "l2"), (3, "l3"), (4, "l4")):
         if m.group(key):
-            return level, _index(m.group(key))
-    return 4, CIRCLED.index(m.group("c4")) + 1
+            return level, forms.label_number(m.group(key))
+    return 4, forms.label_number(m.group("c4"))
 
 
 class Numbering:

@@ -15,7 +15,8 @@ from pipeline.web import tasks
 from pipeline.web.common import (ROSTER_TYPES, UploadRefused, Workbench, in_pool, saved_upload,
                                   user_of)
 from pipeline.web.documents import _write_plan
-from pipeline.web.jobs import JobNotFound, write_json
+from pipeline.web.jobfiles import write_json
+from pipeline.web.jobs import JobNotFound
 
 
 def add_routes(app: FastAPI, w: Workbench) -> None:

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pipeline.web import forms, tasks
 from pipeline.web.common import (DRAFT_TYPES, UploadRefused, Workbench, in_pool, saved_upload,
                                   user_of)
-from pipeline.web.jobs import JobNotFound, write_json
+from pipeline.web.jobfiles import write_json
+from pipeline.web.jobs import JobNotFound
 
 
 def add_routes(app: FastAPI, w: Workbench) -> None:

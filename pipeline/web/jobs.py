@@ -8,9 +8,7 @@ status file the page polls, so a job survives a reload of the page.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing
-import os
 import re
 import secrets
 import shutil
@@ -20,30 +18,17 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.web import tasks
+from pipeline.web.jobfiles import META, STATUS, read_json, write_json
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 # a name offered for download: letters (also Chinese), digits, Chinese punctuation (（）《》〔〕
 # “”、), - _ . and no leading dot — so no separator, no .., no hidden file
 _CHARS = "\\w\u3400-\u9fff\u3000-\u303f\uff01-\uff5e\u2018-\u201d"
 FILE_NAME = re.compile(f"^[{_CHARS}][{_CHARS}.-]{{0,120}}$")
-META, STATUS = "job.json", "status.json"
 
 
 class JobNotFound(LookupError):
     pass
-
-
-def write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 class Jobs:

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from pipeline.errors import GongwenError
+from pipeline.web.jobfiles import STATUS, write_json
 
 FONTS = None
 PAGE_DPI = 60  # preview pages: 496 × 702 px for A4, sharp enough to read a title
@@ -89,7 +90,7 @@ def import_draft(folder: str, draft_name: str, simplify: bool) -> dict:
     """The draft's lines as read, and each recognised document as a plan with its changes."""
     from pipeline.readers.draft import read_text, text_lines
     from pipeline.readers.importer import import_draft as run_import
-    from pipeline.writers.plan_yaml import plan_data
+    from pipeline.readers.importer import plan_data
 
     path = Path(folder) / draft_name
     try:
@@ -132,13 +133,13 @@ def check(folder: str, name: str) -> dict:
 
     folder = Path(folder)
     path = folder / name
-    try:
-        findings = check_file(path)
-    except GongwenError as exc:
-        return {"error": exc.message if exc.file else str(exc).replace(str(folder) + "/", "")}
     pdf = path if path.suffix.lower() == ".pdf" else None
     if path.suffix.lower() == ".docx":  # the .docx as Word would print it, to point at
         pdf = _soffice_pdf(path, folder / "rendered.pdf")
+    try:  # the check measures the same rendering rather than printing the .docx again
+        findings = check_file(path, rendered=pdf if pdf != path else None)
+    except GongwenError as exc:
+        return {"error": exc.message if exc.file else str(exc).replace(str(folder) + "/", "")}
     thumbs, spots, sizes = [], [None] * len(findings), []
     if pdf is not None:
         import pymupdf
@@ -195,7 +196,6 @@ def certificates_generate(folder: str, plan: str, roster: str, sheet: str | None
                           workers: int | None) -> None:
     """The whole run, reporting progress to the job's status file the page polls."""
     from pipeline.certificates.run import run
-    from pipeline.web.jobs import STATUS, write_json
 
     folder = Path(folder)
     stages = [s for s in ("docx", "pdf") if s in formats]
@@ -236,7 +236,6 @@ def batch_generate(folder: str, plan: str, rows: str, key_column: str | None, sh
     import zipfile
 
     from pipeline.batch import run_batch
-    from pipeline.web.jobs import STATUS, write_json
 
     folder = Path(folder)
     out = folder / "out"

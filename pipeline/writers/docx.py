@@ -15,14 +15,15 @@ from docx.oxml.ns import qn
 
 from pipeline import standard as gb
 from pipeline.fonts import FontBook
-from pipeline.model import Attachment, Block, Document, Figure, Heading, Paragraph, Seal, Table
+from pipeline.model import Document, Figure, Heading, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
+from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
-from pipeline.writers.ooxml import (anchored_picture, border, el, emu_mm, ordered, reorder, twips,
-                                    twips_mm, val)
+from pipeline.writers import ooxml as ox
+from pipeline.writers.ooxml import anchored_picture, el, emu_mm, ordered, pt, reorder, val
 from pipeline.writers.text_width import text_chars
 
 
@@ -93,23 +94,19 @@ def _para(style: str, runs=(), *ppr):
     return el("w:p", None, ordered("w:pPr", [val("w:pStyle", style), *ppr]), *runs)
 
 
+# The layout (writers.geometry) measures in points; these turn its numbers into typed
+# lengths for the OOXML builders.
 def _spacing(before_pt: float = 0, line_pt: float | None = None):
-    return el("w:spacing", {"w:before": twips(before_pt), "w:after": 0,
-                            "w:line": twips(line_pt or P), "w:lineRule": "exact"})
+    """before_pt above, lines of exactly line_pt (one body line by default)."""
+    return ox.spacing(pt(before_pt), pt(line_pt or P))
 
 
 def _ind(left: float = 0, right: float = 0, first: float = 0, hanging: float = 0):
-    attrs = {"w:left": twips(left), "w:right": twips(right)}
-    if hanging:
-        attrs["w:hanging"] = twips(hanging)
-    else:
-        attrs["w:firstLine"] = twips(first)
-    return el("w:ind", attrs)
+    return ox.indent(pt(left), pt(right), pt(first), pt(hanging))
 
 
 def _tabs(*stops: tuple[str, float]):
-    return el("w:tabs", None, *[el("w:tab", {"w:val": kind, "w:pos": twips(pos)})
-                                for kind, pos in stops])
+    return ox.tab_stops(*[(kind, pt(pos)) for kind, pos in stops])
 
 
 def _heading_para(block: Heading, style: str, *ppr):
@@ -127,7 +124,9 @@ def _blank(n: int = 1):
     return [_para("GwBody", (), _ind()) for _ in range(n)]
 
 
-class _DocxWriter:
+class _DocxWriter(walk.Writer):
+    """One rule per element kind (writers.walk); each appends its paragraphs and tables."""
+
     def __init__(self, doc: Document, pages: pg.Pages):
         self.doc = doc
         self.pages = pages  # the pagination the PDF writer also follows
@@ -136,6 +135,7 @@ class _DocxWriter:
         for child in list(self.body):
             self.body.remove(child)
         self.blocks: list = []
+        self.closing: list = []  # the 版记's blocks; placed by build() after the pagination
         self._drawing_id = 100
 
     # --- package-level parts --------------------------------------------------------
@@ -156,20 +156,19 @@ class _DocxWriter:
         core.comments = "GB/T 9704-2012"
 
     # --- 版头 -----------------------------------------------------------------------
-    def _header(self) -> None:
-        lines = geo.header_lines(self.doc.header)
-        for text, role, _element in lines:
+    @walk.rule(walk.HEADER_LINES)
+    def _header_lines(self, e: walk.Element) -> None:
+        for text, role, _element in geo.header_lines(e.node):
             self.blocks.append(_para("GwHeaderLine", [_run(text, role)]))
-        self._organ_mark(len(lines))
-        self._doc_number()
 
-    def _organ_mark(self, lines_used: int) -> None:
-        h = self.doc.header
+    @walk.rule(walk.ORGAN_MARK)
+    def _organ_mark(self, e: walk.Element) -> None:
+        h = e.node
         names = h.organ_names
         joint = len(names) > 1
         size, line = geo.organ_mark_type(h)
         role = gb.ROLE_ORGAN_MARK
-        before = LAYOUT.organ_mark_before(lines_used, size, line)
+        before = LAYOUT.organ_mark_before(len(geo.header_lines(h)), size, line)
         if not joint:
             text = names[0] + h.mark_suffix
             self.blocks.append(_para("GwOrganMark", [_run(text, role, size, gb.RED)],
@@ -178,11 +177,8 @@ class _DocxWriter:
             return
         # joint issuance: names stacked, "文件" to their right, centred on them vertically
         gap = gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)
-        name_chars = max(len(n) for n in names)
-        names_w = name_chars * size
-        suffix_w = len(h.mark_suffix) * size
-        total = names_w + suffix_w
-        left = (CORE_W - total) / 2
+        mark = geo.joint_mark(h, size)
+        names_w, suffix_w = mark.names_w, mark.suffix_w
         # the space above goes in a spacer paragraph: inside the first row it would pull
         # the vertically centred "文件" upwards
         self.blocks.append(_para("GwOrganMark", (), _spacing(0, max(1.0, before))))
@@ -201,16 +197,17 @@ class _DocxWriter:
                                         v_merge="continue"))
             rows.append(el("w:tr", None, *cells))
         widths = [names_w] + ([suffix_w] if h.mark_suffix else [])
-        self.blocks.append(self._table(widths, rows, indent=left, borders=False))
+        self.blocks.append(self._table(widths, rows, indent=mark.left, borders=False))
         self._mark = (size, line)
 
-    def _doc_number(self) -> None:
-        h = self.doc.header
+    @walk.rule(walk.DOC_NUMBER)
+    def _doc_number(self, e: walk.Element) -> None:
+        h = e.node
         blank = LAYOUT.doc_number_before(*self._mark)
         # the red line: a bottom border 4 mm under the number's ink, across the whole core
         space = LAYOUT.red_line_gap()
-        red_line = el("w:pBdr", None, border("w:bottom", gb.pt_to_mm(gb.RED_LINE_WIDTH_PT),
-                                             gb.RED, space))
+        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
+                                                pt(space)))
         if not h.signers:
             self.blocks.append(_para("GwDocNumber", [_run(h.number)] if h.number else [],
                                      _spacing(blank), red_line))
@@ -242,44 +239,51 @@ class _DocxWriter:
             runs.append(_run(line))
         self.blocks.append(_para("GwTitle", runs, _spacing(before_pt)))
 
-    def _main(self) -> None:
-        d = self.doc
-        self._title(d.title_lines or [d.title], gb.TITLE_BLANK_LINES_ABOVE * P)
-        if d.addressees:
-            self.blocks.append(_para("GwAddressee", [_run(d.addressees)],
-                                     _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
-        self._blocks(d.blocks, styles.BODY_NUM_ID, carry=self.pages.carry)
-        self._attachment_note()
-        self._signature()
-        if d.note:
-            self.blocks.append(_para("GwNote", [_run(f"（{d.note}）")]))
-        for i, att in enumerate(d.attachments):
-            self._attachment(att, i)
+    @walk.rule(walk.TITLE)
+    def _main_title(self, e: walk.Element) -> None:
+        self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P)
 
-    def _blocks(self, blocks: list[Block], num_id: int,
-                carry: tuple[int, int] | None = None) -> None:
-        for n, block in enumerate(blocks):
-            page_break = el("w:pageBreakBefore") if carry == (n, 0) else None
-            if isinstance(block, Heading):
-                style = styles.HEADING_STYLE_IDS[block.level]
-                num = None
-                if num_id != styles.BODY_NUM_ID:
-                    num = el("w:numPr", None, val("w:ilvl", block.level - 1), val("w:numId", num_id))
-                self.blocks.append(_heading_para(block, style, num, page_break))
-            elif isinstance(block, Paragraph):
-                if carry and carry[0] == n and carry[1]:
-                    self._carried(block.text, self.pages.carry_lines)
-                else:
-                    self.blocks.append(_para("GwBody", [_run(block.text)], page_break))
-            elif isinstance(block, Table):
-                if self.blocks and self.blocks[-1].tag == qn("w:tbl") and not (
-                        block.caption or block.unit):
-                    # Word and LibreOffice join two tables that touch into one; a 1 pt line
-                    # keeps them apart without costing a body line
-                    self.blocks.append(_para("GwTable", (), _spacing(0, 1)))
-                self.blocks += self._data_table(block)
-            elif isinstance(block, Figure):
-                self.blocks += self._figure(block)
+    @walk.rule(walk.ADDRESSEES)
+    def _addressees(self, e: walk.Element) -> None:
+        self.blocks.append(_para("GwAddressee", [_run(e.node)],
+                                 _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
+
+    def _page_break(self, e: walk.Element):
+        """pageBreakBefore where the pagination carries the text over from this block."""
+        return el("w:pageBreakBefore") if e.scope < 0 and self.pages.carry == (e.index, 0) \
+            else None
+
+    @walk.rule(walk.HEADING)
+    def _heading(self, e: walk.Element) -> None:
+        block = e.node
+        style = styles.HEADING_STYLE_IDS[block.level]
+        num = None
+        if e.scope >= 0:  # an attachment's headings count from 一 again: their own list
+            num = el("w:numPr", None, val("w:ilvl", block.level - 1),
+                     val("w:numId", styles.BODY_NUM_ID + 1 + e.scope))
+        self.blocks.append(_heading_para(block, style, num, self._page_break(e)))
+
+    @walk.rule(walk.PARAGRAPH)
+    def _paragraph(self, e: walk.Element) -> None:
+        carry = self.pages.carry
+        if e.scope < 0 and carry and carry[0] == e.index and carry[1]:
+            self._carried(e.node.text, self.pages.carry_lines)
+        else:
+            self.blocks.append(_para("GwBody", [_run(e.node.text)], self._page_break(e)))
+
+    @walk.rule(walk.TABLE)
+    def _table_block(self, e: walk.Element) -> None:
+        block = e.node
+        if self.blocks and self.blocks[-1].tag == qn("w:tbl") and not (
+                block.caption or block.unit):
+            # Word and LibreOffice join two tables that touch into one; a 1 pt line
+            # keeps them apart without costing a body line
+            self.blocks.append(_para("GwTable", (), _spacing(0, 1)))
+        self.blocks += self._data_table(block)
+
+    @walk.rule(walk.FIGURE)
+    def _figure_block(self, e: walk.Element) -> None:
+        self.blocks += self._figure(e.node)
 
     def _carried(self, text: str, lines: list[str]) -> None:
         """A paragraph whose last lines go over to the signature's page (writers.pagination):
@@ -293,7 +297,7 @@ class _DocxWriter:
         for line in lines:
             gaps = _script_boundaries(line)
             extra = -_LO_AUTOSPACE_PT * gaps / max(1, len(line) - 1) if gaps else 0.0
-            rpr = ordered("w:rPr", [val("w:spacing", twips(gb.CHAR_CONDENSE_PT + extra))])
+            rpr = ordered("w:rPr", [ox.char_spacing(pt(gb.CHAR_CONDENSE_PT + extra))])
             t = el("w:t", {"xml:space": "preserve"})
             t.text = line
             runs.append(el("w:r", None, rpr, t))
@@ -301,20 +305,18 @@ class _DocxWriter:
         self.blocks.append(_para("GwBody", [_run(text[chars:])], el("w:pageBreakBefore"),
                                  _ind()))
 
-    def _attachment_note(self) -> None:
-        names = self.doc.attachment_names
-        if not names:
-            return
+    @walk.rule(walk.ATTACHMENT_NOTE)
+    def _attachment_note(self, e: walk.Element) -> None:
+        names = e.node
         before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
         for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
             self.blocks.append(_para("GwAttachmentNote", [_run(text)],
                                      _spacing(before if i == 0 else 0),
                                      _ind(left=rest_x, hanging=rest_x - first_x)))
 
-    def _signature(self) -> None:
-        sig = self.doc.signature
-        if not sig:
-            return
+    @walk.rule(walk.SIGNATURE)
+    def _signature(self, e: walk.Element) -> None:
+        sig = e.node
         date_w = text_chars(sig.date) * CH
         if sig.seals:
             self._sealed_signature(sig.organs, sig.date, date_w, sig.seals)
@@ -355,20 +357,23 @@ class _DocxWriter:
                                    file="seal.png", behind=True)
         return el("w:r", None, el("w:drawing", None, anchor))
 
-    def _attachment(self, att: Attachment, index: int) -> None:
-        many = len(self.doc.attachments) > 1
-        label = f"附件{index + 1}" if many else "附件"
-        self.blocks.append(_para("GwAttachmentLabel", [_run(label)], el("w:pageBreakBefore")))
+    @walk.rule(walk.NOTE)
+    def _note(self, e: walk.Element) -> None:
+        self.blocks.append(_para("GwNote", [_run(f"（{e.node}）")]))
+
+    @walk.rule(walk.ATTACHMENT)
+    def _attachment(self, e: walk.Element) -> None:
+        att = e.node
+        self.blocks.append(_para("GwAttachmentLabel", [_run(e.where)], el("w:pageBreakBefore")))
         self._title(att.title_lines or [att.title],
                     (gb.ATTACHMENT_TITLE_LINE - 2) * P)
         self.blocks += _blank(1)
-        self._blocks(att.blocks, styles.BODY_NUM_ID + 1 + index)
 
     # --- tables ---------------------------------------------------------------------
     def _cell(self, width: float, paras, v_merge: str | None = None, v_align: str | None = None,
               borders=None):
         tcpr = ordered("w:tcPr", [
-            el("w:tcW", {"w:w": twips(width), "w:type": "dxa"}),
+            ox.width("w:tcW", pt(width)),
             val("w:vMerge", v_merge) if v_merge else None,
             borders,
             val("w:vAlign", v_align) if v_align else None,
@@ -376,21 +381,20 @@ class _DocxWriter:
         return el("w:tc", None, tcpr, *paras)
 
     def _table(self, widths: list[float], rows, *, indent: float = 0, borders: bool = True,
-               border_set=None):
+               border_set=None, pad: float = 0):
         """A table whose w:tblW equals the sum of its w:gridCol (WPS reads only the grid)."""
         total = sum(widths)
         tblpr = ordered("w:tblPr", [
-            el("w:tblW", {"w:w": twips(total), "w:type": "dxa"}),
-            el("w:tblInd", {"w:w": twips(indent), "w:type": "dxa"}),
+            ox.width("w:tblW", pt(total)),
+            ox.width("w:tblInd", pt(indent)),
             border_set if border_set is not None else el("w:tblBorders", None, *[
-                border(f"w:{side}", gb.TABLE_RULE_MM, gb.BLACK) if borders
+                ox.border(f"w:{side}", ox.mm(gb.TABLE_RULE_MM), gb.BLACK) if borders
                 else val(f"w:{side}", "nil")
                 for side in ("top", "left", "bottom", "right", "insideH", "insideV")]),
             el("w:tblLayout", {"w:type": "fixed"}),
-            el("w:tblCellMar", None, el("w:left", {"w:w": 0, "w:type": "dxa"}),
-               el("w:right", {"w:w": 0, "w:type": "dxa"})),
+            el("w:tblCellMar", None, ox.width("w:left", pt(pad)), ox.width("w:right", pt(pad))),
         ])
-        grid = el("w:tblGrid", None, *[el("w:gridCol", {"w:w": twips(w)}) for w in widths])
+        grid = ox.grid([pt(w) for w in widths])
         return el("w:tbl", None, tblpr, grid, *rows)
 
     def _data_table(self, table: Table) -> list:
@@ -418,14 +422,10 @@ class _DocxWriter:
                                                       val("w:jc", jc))], v_align="center"))
             trpr = ordered("w:trPr", [
                 el("w:cantSplit"),
-                el("w:trHeight", {"w:val": twips(lines * P), "w:hRule": "exact"}),
+                ox.row_height(pt(lines * P), "exact"),
                 el("w:tblHeader") if header else None])
             rows.append(el("w:tr", None, trpr, *cells))
-        tbl = self._table(lay.widths, rows)
-        mar = tbl.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
-        for side in mar:
-            side.set(qn("w:w"), str(twips(dblk.CELL_PAD)))
-        out.append(tbl)
+        out.append(self._table(lay.widths, rows, pad=dblk.CELL_PAD))
         return out
 
     def _figure(self, figure: Figure) -> list:
@@ -447,30 +447,26 @@ class _DocxWriter:
         return out
 
     # --- 版记 ------------------------------------------------------------------------
-    def _closing(self) -> list:
-        c = self.doc.closing
-        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
-        size = gb.CLOSING_SIZE_PT
+    @walk.rule(walk.CLOSING)
+    def _closing(self, e: walk.Element) -> None:
+        lay = geo.closing_rows(e.node, text_chars)
+        side = lay.side
         rows = []
-        if c.copies_to:
-            label = "抄送："
-            lead = text_chars(label) * size
-            p = _para("GwClosing", [_run(label + c.copies_to)],
-                      _ind(left=side + lead, right=side, hanging=lead))
-            rows.append(p)
-        if c.printer or c.print_date:
-            date = f"{c.print_date}印发" if c.print_date else ""
-            p = _para("GwClosing", [_run(c.printer + ("\t" + date if date else ""))],
-                      _tabs(("right", CORE_W - side)), _ind(left=side))
-            rows.append(p)
-        thick, thin = gb.CLOSING_THICK_LINE_MM, gb.CLOSING_THIN_LINE_MM
-        table_borders = el("w:tblBorders", None, border("w:top", thick, gb.BLACK),
-                           val("w:left", "nil"), border("w:bottom", thick, gb.BLACK),
-                           val("w:right", "nil"), border("w:insideH", thin, gb.BLACK),
+        if lay.cc:
+            rows.append(_para("GwClosing", [_run(lay.cc)],
+                              _ind(left=side + lay.cc_lead, right=side, hanging=lay.cc_lead)))
+        if lay.printer or lay.printed:
+            tab = "\t" + lay.printed if lay.printed else ""
+            rows.append(_para("GwClosing", [_run(lay.printer + tab)],
+                              _tabs(("right", CORE_W - side)), _ind(left=side)))
+        thick, thin = ox.mm(gb.CLOSING_THICK_LINE_MM), ox.mm(gb.CLOSING_THIN_LINE_MM)
+        table_borders = el("w:tblBorders", None, ox.border("w:top", thick, gb.BLACK),
+                           val("w:left", "nil"), ox.border("w:bottom", thick, gb.BLACK),
+                           val("w:right", "nil"), ox.border("w:insideH", thin, gb.BLACK),
                            val("w:insideV", "nil"))
         trs = [el("w:tr", None, ordered("w:trPr", [
                       el("w:cantSplit"),
-                      el("w:trHeight", {"w:val": twips(P), "w:hRule": "atLeast"})]),
+                      ox.row_height(pt(P), "atLeast")]),
                   self._cell(CORE_W, [p], v_align="center")) for p in rows]
         # rows are one pitch high unless a long 抄送 list wraps
         heights = [P * self._closing_lines(p) for p in rows]
@@ -488,7 +484,7 @@ class _DocxWriter:
         else:
             spacer = _para("GwClosing", (), _spacing(0, top), el("w:pageBreakBefore"))
         table = self._table([CORE_W], trs, border_set=table_borders)
-        return [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
+        self.closing = [spacer, table, _para("GwClosing", (), _spacing(0, 1))]
 
     @staticmethod
     def _closing_lines(paragraph) -> int:
@@ -520,28 +516,28 @@ class _DocxWriter:
     def _section_props(self, section, *, numbered: bool) -> None:
         section.page_width = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_WIDTH_MM))
         section.page_height = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_HEIGHT_MM))
-        section.top_margin = docx.shared.Twips(twips(DOCX_TOP_MARGIN_PT))
-        section.bottom_margin = docx.shared.Twips(twips(DOCX_BOTTOM_MARGIN_PT))
-        section.left_margin = docx.shared.Twips(twips_mm(gb.MARGIN_LEFT_MM))
-        section.right_margin = docx.shared.Twips(twips_mm(gb.MARGIN_RIGHT_MM))
-        section.header_distance = docx.shared.Twips(twips_mm(15))
-        section.footer_distance = docx.shared.Twips(twips(DOCX_FOOTER_DISTANCE_PT))
+        whole = ox.section_length
+        section.top_margin = whole(pt(DOCX_TOP_MARGIN_PT))
+        section.bottom_margin = whole(pt(DOCX_BOTTOM_MARGIN_PT))
+        section.left_margin = whole(ox.mm(gb.MARGIN_LEFT_MM))
+        section.right_margin = whole(ox.mm(gb.MARGIN_RIGHT_MM))
+        section.header_distance = whole(ox.mm(15))
+        section.footer_distance = whole(pt(DOCX_FOOTER_DISTANCE_PT))
         section.gutter = 0
         self._footer(section.footer, "right" if numbered else "none")
         self._footer(section.even_page_footer, "left" if numbered else "none")
         sect = section._sectPr
         for old in sect.findall(qn("w:docGrid")):
             sect.remove(old)
-        sect.append(el("w:docGrid", {"w:type": "lines", "w:linePitch": twips(P)}))
+        sect.append(ox.line_grid(pt(P)))
         reorder(sect)
 
     def build(self) -> docx.document.Document:
         self._setup_parts()
-        self._header()
-        self._main()
+        self.render(self.doc)
         for block in self.blocks:
             self.body.append(block)
-        closing = self._closing() if self.doc.closing else []
+        closing = self.closing
         blank = self.pages.closing == pg.AFTER_BLANK
         if closing and not blank:
             # shared with the last page, or on the next page, which is numbered (GB/T 9704 7.5)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline import forms
 from pipeline import standard as gb
-from pipeline.writers.ooxml import el, flag, fonts, half_points, ordered, twips, val
+from pipeline.writers import ooxml as ox
+from pipeline.writers.ooxml import el, flag, fonts, ordered, pt, val
 
 
 @dataclass(frozen=True)
@@ -52,23 +54,19 @@ STYLE_BY_ID = {spec.style_id: spec for spec in STYLES}
 
 BODY_NUM_ID = 1  # the main text's heading numbering; each attachment gets its own after it
 _ABSTRACT_NUM_ID = 0
-_NUM_FORMATS = {1: ("chineseCounting", "%1、"), 2: ("chineseCounting", "（%2）"),
-                3: ("decimal", "%3."), 4: ("decimal", "（%4）")}
 
 
 def line_spacing(pitch_pt: float):
-    return el("w:spacing", {"w:before": 0, "w:after": 0, "w:line": twips(pitch_pt),
-                            "w:lineRule": "exact"})
+    return ox.spacing(line=pt(pitch_pt))
 
 
 def run_props(role: str, size_pt: float, color: str | None = None, extra=()):
     """rPr for one font role: explicit names, size, grid condensing, optional colour."""
-    children = [fonts(gb.FONT_ROLES[role].name), val("w:sz", half_points(size_pt)),
-                val("w:szCs", half_points(size_pt)), *extra]
+    children = [fonts(gb.FONT_ROLES[role].name), *ox.font_size(pt(size_pt)), *extra]
     if color:
         children.append(val("w:color", color))
     if gb.tracking_pt(size_pt):  # body-size text keeps 28 characters to the line
-        children.append(val("w:spacing", twips(gb.tracking_pt(size_pt))))
+        children.append(ox.char_spacing(pt(gb.tracking_pt(size_pt))))
     children.append(el("w:lang", {"w:val": "en-US", "w:eastAsia": "zh-CN"}))
     return ordered("w:rPr", children)
 
@@ -80,8 +78,8 @@ def _style(spec: StyleSpec):
         flag("w:autoSpaceDN", False),  # it would push characters off the grid
         flag("w:snapToGrid", False),
         line_spacing(gb.LINE_PITCH_PT) if spec.exact_pitch else
-        el("w:spacing", {"w:before": 0, "w:after": 0, "w:line": 240, "w:lineRule": "auto"}),
-        el("w:ind", {"w:firstLine": twips(gb.chars_pt(spec.first_line_chars))})
+        ox.single_spacing(),
+        ox.first_line(pt(gb.chars_pt(spec.first_line_chars)))
         if spec.first_line_chars else None,
         val("w:jc", spec.align),
     ]
@@ -121,21 +119,21 @@ def build_styles(styles_element) -> None:
     styles_element.append(el("w:style", {"w:type": "table", "w:default": 1, "w:styleId": "TableNormal"},
                              val("w:name", "Normal Table"), el("w:semiHidden"),
                              el("w:tblPr", None, el("w:tblCellMar", None,
-                                                    el("w:left", {"w:w": 0, "w:type": "dxa"}),
-                                                    el("w:right", {"w:w": 0, "w:type": "dxa"})))))
+                                                    ox.width("w:left", ox.ZERO),
+                                                    ox.width("w:right", ox.ZERO)))))
     for spec in STYLES:
         styles_element.append(_style(spec))
 
 
 def _level(level: int):
-    fmt, text = _NUM_FORMATS[level]
+    fmt, text = forms.word_number_format(level)
     spec = STYLE_BY_ID[HEADING_STYLE_IDS[level]]
     return ordered("w:lvl", [
         val("w:start", 1), val("w:numFmt", fmt), val("w:pStyle", spec.style_id),
         val("w:suff", "nothing"),  # the label runs straight into the heading text
         val("w:lvlText", text), val("w:lvlJc", "left"),
-        ordered("w:pPr", [el("w:ind", {"w:left": 0, "w:firstLine":
-                                       twips(gb.chars_pt(gb.PARAGRAPH_INDENT_CHARS))})]),
+        ordered("w:pPr", [ox.first_line(pt(gb.chars_pt(gb.PARAGRAPH_INDENT_CHARS)),
+                                        left=ox.ZERO)]),
         run_props(spec.role, spec.size_pt),
     ], {"w:ilvl": level - 1})
 

@@ -175,3 +175,42 @@ def organ_mark_type(header) -> tuple[float, float]:
     longest = max(len(n) for n in header.organ_names) + len(header.mark_suffix or "")
     size = gb.organ_mark_size_pt(longest)
     return size, size * 1.5
+
+
+@dataclass(frozen=True)
+class JointMark:
+    names_w: float  # the stacked names, spread to one width
+    suffix_w: float  # "文件" to their right, centred on them vertically
+    left: float  # the block's left edge from the core's, centring it
+
+
+def joint_mark(header, size: float) -> JointMark:
+    """A joint issuance's mark (GB/T 9704 7.2.4): names stacked, each spread to the longest
+    name's width, the suffix beside them; the whole centred in the core."""
+    names_w = max(len(n) for n in header.organ_names) * size
+    suffix_w = len(header.mark_suffix) * size
+    return JointMark(names_w, suffix_w, (CORE_W - names_w - suffix_w) / 2)
+
+
+CLOSING_CC_LABEL = "抄送："
+CLOSING_PRINTED = "印发"  # after the printing date: 2026年3月20日印发
+
+
+@dataclass(frozen=True)
+class ClosingRows:
+    """The 版记's rows (GB/T 9704 7.4): 4号 type one character in from both sides; 抄送's
+    wrapped lines aligned after its colon; the printer on the left, the date on the right."""
+    cc: str  # "抄送：…", or ""
+    printer: str
+    printed: str  # "2026年3月20日印发", or ""
+    side: float  # indent on both sides
+    cc_lead: float  # the label's width: wrapped 抄送 lines start this far after `side`
+    size: float = gb.CLOSING_SIZE_PT
+
+
+def closing_rows(closing, chars) -> ClosingRows:
+    size = gb.CLOSING_SIZE_PT
+    return ClosingRows(CLOSING_CC_LABEL + closing.copies_to if closing.copies_to else "",
+                       closing.printer,
+                       closing.print_date + CLOSING_PRINTED if closing.print_date else "",
+                       gb.CLOSING_SIDE_INDENT_CHARS * CH, chars(CLOSING_CC_LABEL) * size, size)

@@ -17,10 +17,11 @@ import jinja2
 
 from pipeline import standard as gb
 from pipeline.fonts import FontBook, FontError, Substitution, advance, covers
-from pipeline.model import Attachment, Block, Document, Figure, Heading, Paragraph, Table
+from pipeline.model import Document, Figure, Heading, Table
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
+from pipeline.writers import walk
 from pipeline.writers.linebreak import break_lines
 from pipeline.writers.text_width import text_chars
 
@@ -207,7 +208,9 @@ class _Setter:
         return Para(role, size, [line], **kw)
 
 
-class _HtmlLayout:
+class _HtmlLayout(walk.Writer):
+    """One rule per element kind (writers.walk); each sets its lines into layout blocks."""
+
     def __init__(self, doc: Document, fonts: FontBook):
         self.doc = doc
         self.fonts = fonts
@@ -224,19 +227,18 @@ class _HtmlLayout:
         return self.sections[-1].blocks
 
     # --- 版头 -----------------------------------------------------------------------
-    def header(self) -> None:
-        lines = geo.header_lines(self.doc.header)
-        for text, role, where in lines:
+    @walk.rule(walk.HEADER_LINES)
+    def _header_lines(self, e: walk.Element) -> None:
+        for text, role, where in geo.header_lines(e.node):
             self.out.append(self.set.one_line(text, role, where=where))
-        self._organ_mark(len(lines))
-        self._doc_number()
 
-    def _organ_mark(self, lines_above: int) -> None:
-        h = self.doc.header
+    @walk.rule(walk.ORGAN_MARK)
+    def _organ_mark(self, e: walk.Element) -> None:
+        h = e.node
         names = h.organ_names
         size, line = geo.organ_mark_type(h)
         role = gb.ROLE_ORGAN_MARK
-        before = self.layout.organ_mark_before(lines_above, size, line)
+        before = self.layout.organ_mark_before(len(geo.header_lines(h)), size, line)
         self._mark = (size, line)
         kw = dict(where="发文机关标志", size=size, line=line, color=gb.RED)
         if len(names) == 1:
@@ -245,8 +247,8 @@ class _HtmlLayout:
             return
         # joint issuance: names stacked and spread to one width, the suffix to their right,
         # centred on them vertically
-        names_w = max(len(n) for n in names) * size
-        suffix_w = len(h.mark_suffix) * size
+        mark = geo.joint_mark(h, size)
+        names_w = mark.names_w
         paras = []
         for name in names:
             p = self.set.one_line(name, role, **kw)
@@ -254,11 +256,12 @@ class _HtmlLayout:
             p.lines[0].spacing = (names_w - p.lines[0].width) / gaps if len(name) > 1 else 0
             paras.append(p)
         suffix = self.set.one_line(h.mark_suffix, role, **kw) if h.mark_suffix else None
-        self.out.append(JointMark(paras, suffix, (CORE_W - names_w - suffix_w) / 2, names_w,
-                                  suffix_w, before, gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)))
+        self.out.append(JointMark(paras, suffix, mark.left, names_w, mark.suffix_w, before,
+                                  gb.mm_to_pt(gb.ORGAN_MARK_LINE_GAP_MM)))
 
-    def _doc_number(self) -> None:
-        h = self.doc.header
+    @walk.rule(walk.DOC_NUMBER)
+    def _doc_number(self, e: walk.Element) -> None:
+        h = e.node
         before = self.layout.doc_number_before(*self._mark)
         if not h.signers:
             self.out.append(self.set.one_line(h.number, gb.ROLE_BODY, where="发文字号",
@@ -289,42 +292,43 @@ class _HtmlLayout:
         self.out.append(Para(gb.ROLE_TITLE, gb.TITLE_SIZE_PT, out, before=before,
                              align="center", keep_next=True))
 
-    def main(self) -> None:
-        d = self.doc
-        self._title(d.title_lines or [d.title], gb.TITLE_BLANK_LINES_ABOVE * P, "标题")
-        if d.addressees:
-            self.out.append(self.set.para(d.addressees, gb.ROLE_BODY, where="主送机关",
-                                          before=gb.ADDRESSEE_BLANK_LINES_ABOVE * P))
-        self._blocks(d.blocks, "正文")
-        self._attachment_note()
-        self._signature()
-        if d.note:
-            indent = gb.PARAGRAPH_INDENT_CHARS * CH
-            self.out.append(self.set.para(f"（{d.note}）", gb.ROLE_BODY, where="附注",
-                                          first_x=indent, tag=TAIL))
-        for i, att in enumerate(d.attachments):
-            self._attachment(att, i)
+    @walk.rule(walk.TITLE)
+    def _main_title(self, e: walk.Element) -> None:
+        self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P,
+                    e.where)
 
-    def _blocks(self, blocks: list[Block], where: str) -> None:
-        indent = gb.PARAGRAPH_INDENT_CHARS * CH
-        levels = {lvl.level: lvl for lvl in gb.HEADING_LEVELS}
-        for n, block in enumerate(blocks, start=1):
-            at = f"{where}第{n}段"
-            tag = ("body", n - 1, type(block).__name__)
-            if isinstance(block, Heading):
-                self.out.append(self._heading(block, levels[block.level].font_role, at, indent,
-                                              tag=tag))
-            elif isinstance(block, Paragraph):
-                self.out.append(self.set.para(block.text, gb.ROLE_BODY, where=at,
-                                              first_x=indent, tag=tag))
-            elif isinstance(block, Table):
-                table = self._table(block, at)
-                table.tag = tag
-                self.out.append(table)
-            elif isinstance(block, Figure):
-                figure = self._figure(block, at)
-                figure.tag = tag
-                self.out.append(figure)
+    @walk.rule(walk.ADDRESSEES)
+    def _addressees(self, e: walk.Element) -> None:
+        self.out.append(self.set.para(e.node, gb.ROLE_BODY, where=e.where,
+                                      before=gb.ADDRESSEE_BLANK_LINES_ABOVE * P))
+
+    @staticmethod
+    def _tag(e: walk.Element) -> tuple:
+        """What the pagination knows a body block by: its place among its scope's blocks."""
+        return ("body", e.index, type(e.node).__name__)
+
+    @walk.rule(walk.HEADING)
+    def _heading_block(self, e: walk.Element) -> None:
+        role = gb.HEADING_LEVELS[e.node.level - 1].font_role
+        self.out.append(self._heading(e.node, role, e.where, gb.PARAGRAPH_INDENT_CHARS * CH,
+                                      tag=self._tag(e)))
+
+    @walk.rule(walk.PARAGRAPH)
+    def _paragraph(self, e: walk.Element) -> None:
+        self.out.append(self.set.para(e.node.text, gb.ROLE_BODY, where=e.where,
+                                      first_x=gb.PARAGRAPH_INDENT_CHARS * CH, tag=self._tag(e)))
+
+    @walk.rule(walk.TABLE)
+    def _table_block(self, e: walk.Element) -> None:
+        table = self._table(e.node, e.where)
+        table.tag = self._tag(e)
+        self.out.append(table)
+
+    @walk.rule(walk.FIGURE)
+    def _figure_block(self, e: walk.Element) -> None:
+        figure = self._figure(e.node, e.where)
+        figure.tag = self._tag(e)
+        self.out.append(figure)
 
     def _heading(self, block: Heading, role: str, where: str, indent: float, **kw) -> Para:
         """A heading: label and heading text in the level's font; the text of a run-in heading
@@ -390,18 +394,18 @@ class _HtmlLayout:
                                         where=f"{where}图题", align="center")
         return FigureBlock(src, width, height, figure.alt, caption)
 
-    def _attachment_note(self) -> None:
-        names = self.doc.attachment_names
+    @walk.rule(walk.ATTACHMENT_NOTE)
+    def _attachment_note(self, e: walk.Element) -> None:
+        names = e.node
         before = gb.ATTACHMENT_NOTE_BLANK_LINES_ABOVE * P
         for i, (text, first_x, rest_x) in enumerate(geo.attachment_note_lines(names, text_chars)):
             self.out.append(self.set.para(text, gb.ROLE_BODY, where="附件说明", first_x=first_x,
                                           rest_x=rest_x, before=before if i == 0 else 0.0,
                                           tag=TAIL))
 
-    def _signature(self) -> None:
-        sig = self.doc.signature
-        if not sig:
-            return
+    @walk.rule(walk.SIGNATURE)
+    def _signature(self, e: walk.Element) -> None:
+        sig = e.node
         date_w = text_chars(sig.date) * CH
         if sig.seals:
             self._sealed_signature(date_w)
@@ -433,9 +437,14 @@ class _HtmlLayout:
         date = self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期")
         self.out.append(Placed([(centres[-1] - date.lines[0].width / 2, date)], tag=TAIL))
 
-    def _attachment(self, att: Attachment, index: int) -> None:
-        many = len(self.doc.attachments) > 1
-        label = f"附件{index + 1}" if many else "附件"
+    @walk.rule(walk.NOTE)
+    def _note(self, e: walk.Element) -> None:
+        self.out.append(self.set.para(f"（{e.node}）", gb.ROLE_BODY, where=e.where,
+                                      first_x=gb.PARAGRAPH_INDENT_CHARS * CH, tag=TAIL))
+
+    @walk.rule(walk.ATTACHMENT)
+    def _attachment(self, e: walk.Element) -> None:
+        att, label = e.node, e.where
         self.sections.append(Section(break_before="page"))
         self.out.append(self.set.one_line(label, gb.ROLE_ATTACHMENT_LABEL, where=label))
         self._title(att.title_lines or [att.title], (gb.ATTACHMENT_TITLE_LINE - 2) * P,
@@ -443,29 +452,23 @@ class _HtmlLayout:
         # the blank line before the attachment's text: a preserved space, since an empty box
         # would take no height
         self.out.append(Para(gb.ROLE_BODY, gb.BODY_SIZE_PT, [Line([Run(" ")])]))
-        self._blocks(att.blocks, label)
 
     # --- 版记 ------------------------------------------------------------------------
-    def closing(self) -> None:
-        c = self.doc.closing
-        if not c:
-            return
-        side = gb.CLOSING_SIDE_INDENT_CHARS * CH
-        size = gb.CLOSING_SIZE_PT
+    @walk.rule(walk.CLOSING)
+    def _closing(self, e: walk.Element) -> None:
+        lay = geo.closing_rows(e.node, text_chars)
+        side, size = lay.side, lay.size
         rows = []
-        if c.copies_to:
-            label = "抄送："
-            lead = text_chars(label) * size
-            rows.append(self.set.para(label + c.copies_to, gb.ROLE_CLOSING, where="抄送", size=size,
-                                      room=CORE_W - side, first_x=side, rest_x=side + lead))
-        if c.printer or c.print_date:
+        if lay.cc:
+            rows.append(self.set.para(lay.cc, gb.ROLE_CLOSING, where="抄送", size=size,
+                                      room=CORE_W - side, first_x=side, rest_x=side + lay.cc_lead))
+        if lay.printer or lay.printed:
             row = []
-            if c.printer:
-                row.append((side, self.set.one_line(c.printer, gb.ROLE_CLOSING, where="印发机关",
-                                                    size=size)))
-            if c.print_date:
-                date = self.set.one_line(f"{c.print_date}印发", gb.ROLE_CLOSING,
-                                         where="印发日期", size=size)
+            if lay.printer:
+                row.append((side, self.set.one_line(lay.printer, gb.ROLE_CLOSING,
+                                                    where="印发机关", size=size)))
+            if lay.printed:
+                date = self.set.one_line(lay.printed, gb.ROLE_CLOSING, where="印发日期", size=size)
                 row.append((CORE_W - side - date.lines[0].width, date))
             rows.append(Placed(row))
         heights = [P * (len(r.lines) if isinstance(r, Para) else 1) for r in rows]
@@ -546,9 +549,7 @@ class HtmlResult:
 def lay_out(doc: Document, fonts: FontBook) -> _HtmlLayout:
     """The document set in lines and paginated; the .docx writer reads the same decision."""
     lay = _HtmlLayout(doc, fonts)
-    lay.header()
-    lay.main()
-    lay.closing()
+    lay.render(doc)
     lay.paginate()
     return lay
 

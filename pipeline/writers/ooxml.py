@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Length, Twips
 
 from pipeline.standard import mm_to_pt
 
@@ -40,6 +41,8 @@ _ORDER = {
     "w:lvl": "start numFmt lvlRestart pStyle isLgl suff lvlText lvlPicBulletId legacy lvlJc "
              "pPr rPr",
 }
+ZERO = Length(0)
+
 _RANK = {parent: {qn(f"w:{name}"): i for i, name in enumerate(seq.split())}
          for parent, seq in _ORDER.items()}
 
@@ -79,25 +82,94 @@ def flag(tag: str, on: bool = True):
     return el(tag) if on else val(tag, 0)
 
 
-def twips(pt: float) -> int:
-    return round(pt * 20)
+# --- lengths ------------------------------------------------------------------------------
+# A length is python-docx's `Length` (an int of EMU) and each builder below writes it in the
+# unit its attribute takes (twentieths of a point, eighths, halves, EMU), so no caller handles
+# a bare number of twips. The layout (writers.geometry) works in points: `pt()` is the door.
+_EMU_PER_PT = 12700
+_EMU_PER_TWIP = 635
 
 
-def twips_mm(mm: float) -> int:
-    return twips(mm_to_pt(mm))
+def pt(points: float) -> Length:
+    """A length in points, rounded to the EMU (python-docx's Pt() truncates)."""
+    return Length(round(points * _EMU_PER_PT))
 
 
-def emu_mm(mm: float) -> int:
-    return round(mm * 36000)
+def mm(millimetres: float) -> Length:
+    return pt(mm_to_pt(millimetres))
 
 
-def half_points(pt: float) -> int:
-    return round(pt * 2)
+def _twips(length: Length) -> int:
+    return round(length / _EMU_PER_TWIP)
 
 
-def eighths_mm(mm: float) -> int:
-    """Border widths are in eighths of a point."""
-    return round(mm_to_pt(mm) * 8)
+# --- named builders ----------------------------------------------------------------------
+def spacing(before: Length = ZERO, line: Length | None = None):
+    """Paragraph spacing: `before` above it, nothing after, lines of exactly `line`."""
+    attrs = {"w:before": _twips(before), "w:after": 0}
+    if line is not None:
+        attrs.update({"w:line": _twips(line), "w:lineRule": "exact"})
+    return el("w:spacing", attrs)
+
+
+def single_spacing():
+    """Single line spacing (w:line counts 240ths of the font's line when the rule is auto)."""
+    return el("w:spacing", {"w:before": 0, "w:after": 0, "w:line": 240, "w:lineRule": "auto"})
+
+
+def indent(left: Length = ZERO, right: Length = ZERO, first: Length = ZERO,
+           hanging: Length = ZERO):
+    attrs = {"w:left": _twips(left), "w:right": _twips(right)}
+    if hanging:
+        attrs["w:hanging"] = _twips(hanging)
+    else:
+        attrs["w:firstLine"] = _twips(first)
+    return el("w:ind", attrs)
+
+
+def first_line(length: Length, *, left: Length | None = None):
+    """A first-line indent (styles and numbering levels), and the left indent if given."""
+    attrs = {} if left is None else {"w:left": _twips(left)}
+    return el("w:ind", {**attrs, "w:firstLine": _twips(length)})
+
+
+def tab_stops(*stops: tuple[str, Length]):
+    return el("w:tabs", None, *[el("w:tab", {"w:val": kind, "w:pos": _twips(pos)})
+                                for kind, pos in stops])
+
+
+def char_spacing(length: Length):
+    """rPr w:spacing: extra advance after each character (negative condenses)."""
+    return val("w:spacing", _twips(length))
+
+
+def font_size(length: Length) -> list:
+    """w:sz and w:szCs, in half-points."""
+    half = round(length / _EMU_PER_PT * 2)
+    return [val("w:sz", half), val("w:szCs", half)]
+
+
+def width(tag: str, length: Length):
+    """A table measure (w:tblW, w:tcW, w:tblInd, cell margins) in twips."""
+    return el(tag, {"w:w": _twips(length), "w:type": "dxa"})
+
+
+def grid(widths: list[Length]):
+    return el("w:tblGrid", None, *[el("w:gridCol", {"w:w": _twips(w)}) for w in widths])
+
+
+def row_height(length: Length, rule: str):
+    return el("w:trHeight", {"w:val": _twips(length), "w:hRule": rule})
+
+
+def line_grid(pitch: Length):
+    """The section's document grid: lines of `pitch` (WPS and Word snap to it)."""
+    return el("w:docGrid", {"w:type": "lines", "w:linePitch": _twips(pitch)})
+
+
+def section_length(length: Length) -> Length:
+    """A page measure for python-docx's section properties, which store whole twips."""
+    return Twips(_twips(length))
 
 
 def fonts(name: str):
@@ -106,9 +178,28 @@ def fonts(name: str):
     return el("w:rFonts", {"w:ascii": name, "w:hAnsi": name, "w:eastAsia": name, "w:cs": name})
 
 
-def border(tag: str, width_mm: float, color: str, space_pt: float = 0):
-    return el(tag, {"w:val": "single", "w:sz": eighths_mm(width_mm), "w:space": round(space_pt),
-                    "w:color": color})
+def border(tag: str, thickness: Length, color: str, space: Length = ZERO):
+    """A single line: w:sz in eighths of a point, w:space (gap to the text) in points."""
+    return el(tag, {"w:val": "single", "w:sz": _eighths(thickness),
+                    "w:space": round(space / _EMU_PER_PT), "w:color": color})
+
+
+def _eighths(length: Length) -> int:
+    return round(length / _EMU_PER_PT * 8)
+
+
+# Whole twips and eighths for the f-string parts of the certificate writer, EMU for picture
+# anchors.
+def twips_mm(millimetres: float) -> int:
+    return _twips(mm(millimetres))
+
+
+def emu_mm(millimetres: float) -> int:
+    return round(millimetres * 36000)
+
+
+def eighths_mm(millimetres: float) -> int:
+    return _eighths(mm(millimetres))
 
 
 def anchored_picture(rid: str, cx: int, cy: int, x: int, y: int, drawing_id: int, *, name: str,
