@@ -146,7 +146,7 @@ def _html(names: list[str]) -> str:
     from pipeline.certificates.pdf_out import page_html
     from pipeline.certificates.plan import read_certificate_plan
     from pipeline.certificates.records import Certificate, compose
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
 
     plan, _ = read_certificate_plan(PLAN)
     certs = []

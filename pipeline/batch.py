@@ -15,7 +15,7 @@ from pipeline import __version__, limits
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
 from pipeline.data import data_fingerprint
 from pipeline.errors import GongwenError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.manifest import digest, fingerprint, read_manifest, up_to_date
 from pipeline.readers.roster import read_roster
 from pipeline.readers.yamlsource import load_located

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import AssetError, GongwenError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.model import Document, Seal
 from pipeline.readers.plan import (Plan, as_list, check_kind, plan_from_data, read_plan,
                                    to_document)
@@ -52,7 +52,7 @@ def number_document(doc: Document, db: str | None, file: str = "", by: str | Non
     `by` is who the register records (default: the login name)."""
     if not doc.number_code:
         return ""
-    from pipeline.registry import Register
+    from pipeline.register.registry import Register
 
     year = _number_year(doc)
     with Register(db) as register:
@@ -113,7 +113,7 @@ def preview_plan(path: Path, out_dir: Path, formats=("pdf",), fonts: FontBook | 
     if notes is not None:
         notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     if doc.number_code:
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         with Register(db) as register:
             bound = register.find(doc.number_code, doc.key)

@@ -15,7 +15,7 @@ from fontTools.pens.recordingPen import RecordingPen
 
 from conftest import INPUTS
 from pipeline.cli import main
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 
 MM = 25.4 / 72
 PLAN = f"""\

@@ -16,7 +16,7 @@ import hashlib
 import zlib
 from dataclasses import dataclass, field
 
-from pipeline.fonts import Face
+from pipeline.fonts.book import Face
 
 _STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
 # a PDF font needs outlines, cmap and metrics; reading GSUB/GPOS/vmtx of a 65,535-glyph face
@@ -169,7 +169,7 @@ def glyph_set(face: Face, chars: set[str], first: set[str] = frozenset()) -> Gly
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from pipeline.fonts import line_extent
+    from pipeline.fonts.book import line_extent
 
     font = TTFont(face.path, fontNumber=face.index)
     if "CFF " not in font:

@@ -8,7 +8,7 @@ whole of a font's subroutines and a second copy of a font for the static part (2
 certificate). Here a page is set with the same rules WeasyPrint applies to these boxes
 (CSS line-height 1.5 with half-leading from the font's ascent and descent, text-indent,
 left/centre alignment, the family list's per-character fallback) and the Chinese line
-breaking of writers/linebreak.py; each file gets one font program per face holding exactly
+breaking of text/linebreak.py; each file gets one font program per face holding exactly
 its glyphs (certificates/cff.py), the seal image once and the static design once, and
 pdffile.py joins the objects. User HTML designs and the
 calibration page, where layout is real, stay with WeasyPrint (pdf_out.py).
@@ -33,7 +33,7 @@ from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
 from pipeline.errors import GongwenError
 from pipeline.writers.atomic import atomic_path, die_with_parent
-from pipeline.writers.linebreak import break_lines
+from pipeline.text.linebreak import break_lines
 
 LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
 CHUNK = 250  # people per worker task
@@ -301,7 +301,7 @@ def composable(design: Design, roles: dict[str, str], certs: list[Certificate] =
     composer maps each character to one glyph, left to right."""
     import unicodedata
 
-    from pipeline.fonts import _font, _match
+    from pipeline.fonts.book import _font, _match
 
     families = {f for box in design.boxes for f in _families(roles[box.role])}
     if not all("CFF " in _font(_match(family)) for family in families):
@@ -316,7 +316,7 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
     """The run's faces, each subset once to the characters the run sets in it, and the
     composer holding them. The faces follow each role's family list (`roles`, as the HTML
     path's CSS), so a character the role's font lacks is set in the next font that has it."""
-    from pipeline.fonts import _match, covers
+    from pipeline.fonts.book import _match, covers
 
     chars: dict[str, set[str]] = {}
     static = {"title": plan.title, "organ": plan.organ, "date": plan.date}

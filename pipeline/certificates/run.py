@@ -24,7 +24,7 @@ from pipeline.certificates.plan import read_certificate_plan
 from pipeline.certificates.records import Certificate, compose, key_of, set_number
 from pipeline import limits
 from pipeline.errors import GongwenError, PlanError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.manifest import digest, fingerprint, read_manifest, renderer_version, up_to_date
 from pipeline.readers.roster import Issue, read_roster
 from pipeline.forms import parse_date
@@ -59,7 +59,7 @@ def _font_problems(rows_text, fonts: FontBook, fields: dict[int, dict[str, str]]
     """Fallback families per role for characters the role's font lacks; an issue for each
     row holding a character no installed font has. Works on the distinct characters, so ten
     thousand rows cost what a few hundred do."""
-    from pipeline.fonts import covers
+    from pipeline.fonts.book import covers
 
     used: dict[str, set[str]] = {}
     for _row, role, _name, text in rows_text:
@@ -164,7 +164,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         cert.seq = seq
     # numbers: one transaction for the whole roster
     if plan.number:
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         year = plan.number.year or parse_date(plan.date).year
         plan_key = f"cert:{src.file.stem}"

@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from pipeline import standard as gb
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.model import Document, Figure, Heading, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers import datablocks as dblk
@@ -24,7 +24,7 @@ from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers import ooxml as ox
 from pipeline.writers.ooxml import anchored_picture, el, emu_mm, ordered, pt, reorder, val
-from pipeline.writers.text_width import text_chars
+from pipeline.text.width import text_chars
 
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.fonts import FontBook, Substitution
+from pipeline.fonts.book import FontBook, Substitution
 from pipeline.model import Document
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers.html import render_html

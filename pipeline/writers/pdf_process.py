@@ -22,7 +22,7 @@ def _serve(conn) -> None:
 
     die_with_parent()
     from pipeline import standard as gb
-    from pipeline.fonts import FontBook, FontError
+    from pipeline.fonts.book import FontBook, FontError
     from pipeline.writers.pdf import font_config, write_pdf
 
     font_config()
