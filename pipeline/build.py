@@ -153,18 +153,38 @@ def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=
     with staged(out_dir) as stage:
         for copy in copies:
             name = stem + (f"-{copy.header.copy_number}" if plan.copies else "")
-            if "docx" in formats:
-                names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
+            pdf = None
             if "pdf" in formats:
                 if pdf_writer is None:  # WeasyPrint loads only when needed
                     from pipeline.writers.pdf import write_pdf as pdf_writer
 
-                result = pdf_writer(copy, stage / f"{name}.pdf", fonts)
+                pdf = _begin_pdf(pdf_writer, copy, stage / f"{name}.pdf", fonts)
+            try:
+                if "docx" in formats:
+                    names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
+            except BaseException:
+                if pdf:  # the child must be done with the staging folder before it goes
+                    try:
+                        pdf()
+                    except Exception:  # noqa: BLE001 - the .docx's failure is the one told
+                        pass
+                raise
+            if pdf:
+                result = pdf()
                 names.append(result.path.name)
                 if notes is not None:
                     notes.extend(f"{source}: {sub}" for sub in result.substitutions
                                  if f"{source}: {sub}" not in notes)
     return [Path(out_dir) / name for name in names]
+
+
+def _begin_pdf(pdf_writer, doc: Document, path: Path, fonts: FontBook):
+    """A function giving the PDF's result. A writer in another process (PdfProcess) starts
+    now and renders while this process writes the .docx; a plain function runs when asked."""
+    begin = getattr(pdf_writer, "begin", None)
+    if begin is not None:
+        return begin(doc, path, fonts)
+    return lambda: pdf_writer(doc, path, fonts)
 
 
 def plan_files(target: Path) -> list[Path]:

@@ -188,7 +188,7 @@ def _pdf_writer(formats):
         return None
     from pipeline.writers.pdf_process import PdfProcess
 
-    return PdfProcess().write_pdf
+    return PdfProcess()
 
 
 def _say(text: str, err: bool = False) -> None:
