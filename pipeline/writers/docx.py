@@ -456,10 +456,11 @@ class _DocxWriter(walk.Writer):
                                  LAYOUT.ink)
         rid, _image = self.d.part.get_or_add_image(io.BytesIO(sig.stamp.png))
         self._drawing_id += 1
-        anchor = _anchor_xml(rid, emu_mm(gb.pt_to_mm(place.width)),
-                             emu_mm(gb.pt_to_mm(place.height)), emu_mm(gb.pt_to_mm(place.left)),
-                             emu_mm(gb.pt_to_mm(place.top)), self._drawing_id, name="签名章",
-                             file="stamp.png", behind=False, alt="签名章")
+        anchor = anchored_picture(rid, emu_mm(gb.pt_to_mm(place.width)),
+                                  emu_mm(gb.pt_to_mm(place.height)),
+                                  emu_mm(gb.pt_to_mm(place.left)), emu_mm(gb.pt_to_mm(place.top)),
+                                  self._drawing_id, name="签名章", file="stamp.png",
+                                  behind=False, alt="签名章")
         self.blocks += _blank(gb.STAMP_BLANK_LINES_ABOVE)
         above = max(1.0, place.title_y)
         self.blocks.append(_para("GwSignature", [el("w:r", None, el("w:drawing", None, anchor))],
