@@ -84,6 +84,14 @@ def horizontal_strokes(page: pymupdf.Page) -> list[Stroke]:
     out = []
     for d in page.get_drawings():
         color = d.get("color") or d.get("fill")
+        box = d["rect"]
+        if d.get("fill") and box.height < 3 and box.width > 20 and \
+                all(item[0] == "l" for item in d["items"]):
+            # a thin bar filled as a closed path of lines (LibreOffice draws a .docx shape so):
+            # one stroke the bar's length, not its edges
+            out.append(Stroke(box.x0 * MM, (box.y0 + box.y1) / 2 * MM, box.x1 * MM,
+                              (box.y0 + box.y1) / 2 * MM, tuple(color or ()), box.height * MM))
+            continue
         for item in d["items"]:
             if item[0] == "l":
                 p, q = item[1], item[2]

@@ -19,6 +19,8 @@ from plans import GOOD
 # --- the standard's numbers (GB/T 9704-2012), in mm and pt --------------------------------
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, RIGHT = 28.0, 26.0  # 5.2.2
+CORE_W = PAGE_W - LEFT - RIGHT  # 156 mm; "centred" in the standard means in this core
+IN_CORE = -1.0  # a Text's x: centred in the core rather than on the page
 CORE_TOP, CORE_BOTTOM = 37.0, 297.0 - 35.0  # ink of line 1 / of line 22
 CHAR_MM = 156 / 28  # one body character on the 28-character grid
 PITCH_MM = (225 - 0.886 * 16 * 25.4 / 72) / 21  # 22 lines from the first line's ink to the last's
@@ -50,7 +52,7 @@ class Text:
     top: float  # mm from the page top to the ink's top (or its bottom, with from_bottom)
     size: float = BODY_PT
     role: str = "fang"
-    x: float | None = LEFT  # left edge; None: centred on the page
+    x: float | None = LEFT  # left edge; None: centred on the page; IN_CORE: in the core
     right: float | None = None  # distance of the right edge from the page's right edge
     color: str = "#000000"
     condensed: bool = False
@@ -101,7 +103,8 @@ def _html(pages: list[list]) -> str:
                 top = box.top * pt - shift
                 where = (f"left:0;width:{PAGE_W}mm;text-align:center" if box.x is None and
                          box.right is None else f"right:{box.right}mm" if box.right is not None
-                         else f"left:{box.x}mm")
+                         else f"left:{LEFT}mm;width:{CORE_W}mm;text-align:center"
+                         if box.x == IN_CORE else f"left:{box.x}mm")
                 spacing = f"letter-spacing:{CONDENSE_PT}pt;" if box.condensed else ""
                 out.append(f"<div class='t' style='{where};top:{top:.3f}pt;"
                            f"font-family:\"{face.family}\";font-weight:{face.weight};"
@@ -176,7 +179,7 @@ class Doc:
     closing_own_page_after_blank: bool = False
     signature_alone: bool = False
     letter_rule: float = LETTER_RULE
-    order_number_x: float | None = None  # None: centred
+    order_number_x: float | None = None  # None: centred in the core
     seal: bool = False
     first_page_number: bool = False  # a 信函's first page goes unnumbered (10.1)
     extra: list = field(default_factory=list)
@@ -251,7 +254,7 @@ class Doc:
     def _order(self) -> list[list]:
         mark, mark_bottom = self._mark()
         number_top = mark_bottom + 3 * PITCH_MM
-        number = (Text("第1号", number_top, x=None) if self.order_number_x is None
+        number = (Text("第1号", number_top, x=IN_CORE) if self.order_number_x is None
                   else Text("第1号", number_top, x=self.order_number_x))
         first_body = number_top + 3 * PITCH_MM
         page = [mark, number, *body(first_body, 8),

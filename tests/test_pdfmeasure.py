@@ -55,6 +55,20 @@ def test_horizontal_strokes_report_position_length_width_and_colour(page):
     assert pdfmeasure.is_red(strokes[0].color) and not pdfmeasure.is_red(strokes[1].color)
 
 
+def test_a_bar_filled_as_a_closed_path_is_one_stroke(page):
+    # a 信函's thick red line, 170 mm from x = 20 mm, 0.8 mm high, drawn as LibreOffice draws a
+    # .docx shape: a closed path of lines starting at the middle of its bottom edge
+    top, bottom = _pt(47.9), _pt(48.7)
+    shape = page.new_shape()
+    shape.draw_polyline([(_pt(105), bottom), (_pt(20), bottom), (_pt(20), top), (_pt(190), top),
+                         (_pt(190), bottom), (_pt(105), bottom)])
+    shape.finish(color=None, fill=(1, 0, 0), closePath=True)
+    shape.commit()
+    (stroke,) = pdfmeasure.horizontal_strokes(page)
+    assert (stroke.x0, stroke.x1) == (pytest.approx(20, abs=0.01), pytest.approx(190, abs=0.01))
+    assert stroke.y0 == pytest.approx(48.3, abs=0.01) and stroke.width == pytest.approx(0.8, abs=0.01)
+
+
 def test_vertical_lines_are_not_horizontal_strokes(page):
     page.draw_line((_pt(100), _pt(40)), (_pt(100), _pt(200)), color=(0, 0, 0), width=1)
     assert pdfmeasure.horizontal_strokes(page) == []

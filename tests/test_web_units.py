@@ -148,3 +148,46 @@ def test_fields_without_a_box_survive_the_form(tmp_path):
         forms.form_to_plan(form, SEALS)
     form["extras"] = '{"seal": "/etc/passwd", "design": "x"}'  # only the known extras pass
     assert "seal" not in forms.form_to_plan(form, SEALS)
+
+
+def test_minutes_boxes_read_as_a_plan(tmp_path):
+    form = {**forms.blank_form(), "kind": "纪要", "organ": "青山镇人民政府",
+            "mark_suffix": "镇长办公会议纪要", "title": "关于防汛工作的会议纪要",
+            "body": "会议研究了防汛工作。", "meeting_issue": "第12期",
+            "present": "王建国（镇长）\n李明（副镇长）", "absent": "张华（副镇长，出差）",
+            "attending": "镇水利站 刘强"}
+    plan = forms.form_to_plan(form, SEALS)
+    assert "format" not in plan  # a 纪要 takes the 纪要 format by itself
+    assert plan["meeting"] == {"issue": "第12期", "present": ["王建国（镇长）", "李明（副镇长）"],
+                               "absent": ["张华（副镇长，出差）"], "attending": ["镇水利站 刘强"]}
+    path = tmp_path / "m.yaml"
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    read, _src = read_plan(path)
+    assert read.meeting is not None
+    back = forms.plan_to_form(plan, SEALS)
+    for key in ("meeting_issue", "present", "absent", "attending", "mark_suffix"):
+        assert back[key] == form[key], key
+
+
+def test_order_boxes_and_a_stamp_from_the_library(tmp_path):
+    stamp = next(n for n in forms.seal_library(SEALS) if "stamp" in n or "signature" in n)
+    form = {**forms.blank_form(), "kind": "令", "organ": "青山县人民政府",
+            "title": "青山县河道采砂管理办法", "body": "第一条 为了加强河道采砂管理，制定本办法。",
+            "order_number": "第5号", "date": "2026-05-06", "sign_title": "县长",
+            "stamp": stamp}
+    plan = forms.form_to_plan(form, SEALS)
+    assert plan["order_number"] == "第5号"
+    assert plan["signature"]["title"] == "县长"
+    assert plan["signature"]["stamp"] == str(SEALS.resolve() / stamp)
+    path = tmp_path / "o.yaml"
+    path.write_text(dump_plan(plan), encoding="utf-8")
+    read_plan(path)
+    back = forms.plan_to_form(plan, SEALS)
+    assert (back["order_number"], back["sign_title"], back["stamp"]) == ("第5号", "县长", stamp)
+
+
+def test_stamp_outside_the_library_is_refused():
+    form = {**forms.blank_form(), "organ": "x", "title": "t", "body": "b", "date": "2026-01-01",
+            "stamp": "../../etc/passwd"}
+    with pytest.raises(ValueError, match="签名章.*印章库"):
+        forms.form_to_plan(form, SEALS)

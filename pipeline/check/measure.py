@@ -19,6 +19,9 @@ PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
 CORE_TOP_MM = gb.MARGIN_TOP_MM
 CORE_BOTTOM_MM = gb.PAGE_HEIGHT_MM - gb.MARGIN_BOTTOM_MM
 PAGE_CENTRE_MM = gb.PAGE_WIDTH_MM / 2
+# what the standard centres (mark, 发文字号, 令号, title) is centred in the core, 1 mm right of
+# the page's centre since the binding margin is the wider
+CORE_CENTRE_MM = gb.MARGIN_LEFT_MM + gb.CORE_WIDTH_MM / 2
 
 
 class Page:
@@ -209,7 +212,7 @@ def _libreoffice_pages(path: Path, rendered: Path | None) -> tuple[list[Page], s
 
 def _measure_plan(path: Path) -> Measured:
     from pipeline.check.registry import PLAN
-    from pipeline.readers.plan import read_plan
+    from pipeline.readers.plan import format_of, read_plan
 
     try:
         plan, src = read_plan(path)
@@ -222,4 +225,4 @@ def _measure_plan(path: Path) -> Measured:
     body_start = src.line_of(("body",)) or 0
     lines += [SourceLine(body_start + i, text) for i, text in
               enumerate(plan.body.splitlines(), start=1)]
-    return Measured(path, PLAN, lines, "line")
+    return Measured(path, PLAN, lines, "line", format=format_of(plan))

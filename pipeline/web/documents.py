@@ -24,7 +24,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
     # --- new document, preview, build, plans -------------------------------------------------
     def document_page(request, form, code=200, **ctx):
         return page(request, "document.html", code, form=form, kinds=forms.KINDS,
-                    seals=forms.seal_library(settings.seals), **ctx)
+                    formats=forms.FORMATS, seals=forms.seal_library(settings.seals), **ctx)
 
     @app.get("/document", response_class=HTMLResponse)
     def document(request: Request, plan: str = ""):

@@ -11,14 +11,22 @@ import re
 import secrets
 from pathlib import Path
 
-FIELDS = ("kind", "organ", "mark_suffix", "number_mode", "number", "number_code", "signers",
-          "secrecy", "urgency", "title", "to", "body", "attachments", "sign_organ", "date",
-          "seal", "note", "cc", "printer", "print_date", "id", "extras")
+from pipeline.standard import FORMATS  # noqa: F401  (the form's format choices)
+
+FIELDS = ("kind", "format", "organ", "mark_suffix", "number_mode", "number", "number_code",
+          "signers", "secrecy", "urgency", "title", "title_note", "to", "body", "attachments",
+          "sign_organ", "date", "seal", "note", "cc", "printer", "print_date", "order_number",
+          "sign_title", "stamp", "meeting_issue", "present", "absent", "attending", "id",
+          "extras")
+# the special formats' own boxes (GB/T 9704 clause 10): 令号, the signer's 职务 and 签名章 of a
+# 令; a 纪要's number line and attendance, one unit or person per line
+MEETING_FIELDS = {"present": "present", "absent": "absent", "attending": "attending"}
 # plan fields the form has no box for, carried through it untouched (as JSON in a hidden
 # field) so reopening a hand-written plan or an imported draft loses nothing
 EXTRA_KEYS = ("params", "copies", "copy_number")
-EXTRA_SIGNATURE = ("seal_size_mm", "seal_offset_mm")
-KINDS = ("通知", "通报", "报告", "请示", "意见", "决定", "批复", "函", "纪要", "方案", "办法")
+EXTRA_SIGNATURE = ("seal_size_mm", "seal_offset_mm", "stamp_height_mm")
+KINDS = ("通知", "通报", "报告", "请示", "意见", "决定", "批复", "函", "纪要", "令", "通告", "决议",
+         "方案", "办法")
 SEAL_SUFFIXES = (".png", ".jpg", ".jpeg")
 PLAN_NAME = re.compile(r"^[\w\u3400-\u9fff][\w\u3400-\u9fff-]{0,59}$")
 
@@ -44,9 +52,17 @@ def blank_form() -> dict[str, str]:
     return form
 
 
+def _library_file(name: str, seals: Path, what: str) -> str:
+    """The path of a picture chosen by name from the office's library; anything else is
+    refused, so no plan from the web names a file of its own."""
+    if name not in seal_library(seals):
+        raise ValueError(f"{what}“{name}”不在本单位印章库中")
+    return str(Path(seals).resolve() / name)
+
+
 def form_to_plan(form: dict[str, str], seals: Path) -> dict:
-    """The plan dict for a filled form. A seal is chosen by name from the office's library;
-    any other value is refused here, so no plan from the web names a file of its own."""
+    """The plan dict for a filled form. A seal or a 签名章 is chosen by name from the office's
+    library (_library_file)."""
     f = {k: (form.get(k) or "").strip() for k in FIELDS}
     f["body"] = (form.get("body") or "").replace("\r\n", "\n").strip("\n")
     plan: dict = {}
@@ -58,6 +74,8 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
         raise ValueError("表单中的附加字段已损坏，请重新打开方案。")
     if f["kind"]:
         plan["kind"] = f["kind"]
+    if f["format"]:  # empty: the format the 文种 takes
+        plan["format"] = f["format"]
     if f["id"]:
         plan["id"] = f["id"]
     for key in ("secrecy", "urgency"):
@@ -75,6 +93,15 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
     if _lines(f["signers"]):
         plan["signers"] = _lines(f["signers"])
     plan["title"] = f["title"]
+    if f["title_note"]:
+        plan["title_note"] = f["title_note"]
+    if f["order_number"]:
+        plan["order_number"] = f["order_number"]
+    meeting = {key: _lines(f[box]) for box, key in MEETING_FIELDS.items() if _lines(f[box])}
+    if f["meeting_issue"]:
+        meeting = {"issue": f["meeting_issue"], **meeting}
+    if meeting:
+        plan["meeting"] = meeting
     if f["to"]:
         plan["to"] = f["to"]
     plan["body"] = f["body"]
@@ -87,9 +114,11 @@ def form_to_plan(form: dict[str, str], seals: Path) -> dict:
         if _lines(f["sign_organ"]):
             signature["organ"] = _one_or_many(_lines(f["sign_organ"]))
         if f["seal"]:
-            if f["seal"] not in seal_library(seals):
-                raise ValueError(f"印章“{f['seal']}”不在本单位印章库中")
-            signature["seal"] = str(Path(seals).resolve() / f["seal"])
+            signature["seal"] = _library_file(f["seal"], seals, "印章")
+        if f["sign_title"]:
+            signature["title"] = f["sign_title"]
+        if f["stamp"]:
+            signature["stamp"] = _library_file(f["stamp"], seals, "签名章")
         for key in EXTRA_SIGNATURE:
             if key in (extras.get("signature") or {}):
                 signature[key] = extras["signature"][key]
@@ -135,7 +164,8 @@ def plan_to_form(plan: dict, seals: Path) -> dict[str, str]:
     A seal outside the office's library is dropped, and said so by the caller."""
     form = blank_form()
     form["id"] = _text(plan.get("id")) or form["id"]
-    for key in ("kind", "secrecy", "urgency", "title", "to", "note", "number_code"):
+    for key in ("kind", "format", "secrecy", "urgency", "title", "title_note", "to", "note",
+                "number_code", "order_number"):
         form[key] = _text(plan.get(key))
     form["body"] = _text(plan.get("body")).rstrip("\n")
     form["organ"] = _text(plan.get("organ"))
@@ -149,9 +179,15 @@ def plan_to_form(plan: dict, seals: Path) -> dict[str, str]:
     sig = plan.get("signature") or {}
     form["date"] = _text(sig.get("date"))
     form["sign_organ"] = _text(sig.get("organ"))
-    seal = _text(sig.get("seal"))
-    if seal and Path(seal).name in seal_library(seals):
-        form["seal"] = Path(seal).name
+    form["sign_title"] = _text(sig.get("title"))
+    for key in ("seal", "stamp"):
+        picture = _text(sig.get(key))
+        if picture and Path(picture).name in seal_library(seals):
+            form[key] = Path(picture).name
+    meeting = plan.get("meeting") or {}
+    form["meeting_issue"] = _text(meeting.get("issue"))
+    for box, key in MEETING_FIELDS.items():
+        form[box] = _text(meeting.get(key))
     closing = plan.get("closing") or {}
     form["cc"] = _text(closing.get("cc"))
     form["printer"] = _text(closing.get("printer"))

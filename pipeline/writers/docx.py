@@ -589,6 +589,14 @@ class _DocxWriter(walk.Writer):
                               _tabs(("right", CORE_W - side)), _ind(left=side)))
         thick, thin = ox.mm(gb.CLOSING_THICK_LINE_MM), ox.mm(gb.CLOSING_THIN_LINE_MM)
         ruled = self.doc.format != gb.FORMAT_LETTER  # a letter's 版记 has no rules (10.1)
+        if not ruled:
+            # no rule closes a letter's 版记: its last line's ink, not its line box, stands on
+            # the core's bottom. The text is lowered inside its exact line (w:position), which
+            # keeps the box, and the table, within the core (the PDF writer shifts the same)
+            drop = P - LAYOUT.ink.bottom(gb.ROLE_CLOSING, gb.CLOSING_SIZE_PT, P)
+            for row in rows:
+                for run in row.iter(qn("w:r")):
+                    run.insert(0, ordered("w:rPr", [ox.position(pt(-drop))]))
         table_borders = el("w:tblBorders", None, ox.border("w:top", thick, gb.BLACK),
                            val("w:left", "nil"), ox.border("w:bottom", thick, gb.BLACK),
                            val("w:right", "nil"), ox.border("w:insideH", thin, gb.BLACK),

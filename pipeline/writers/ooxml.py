@@ -143,6 +143,11 @@ def char_spacing(length: Length):
     return val("w:spacing", _twips(length))
 
 
+def position(length: Length):
+    """rPr w:position: the text raised (positive) or lowered within its line, in half-points."""
+    return val("w:position", round(length / _EMU_PER_PT * 2))
+
+
 def font_size(length: Length) -> list:
     """w:sz and w:szCs, in half-points."""
     half = round(length / _EMU_PER_PT * 2)

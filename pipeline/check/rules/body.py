@@ -128,7 +128,9 @@ def punctuation_width(m):
 _LEFT_OF_SIGNATURE_MM = 10.0
 
 
-@rule("signature-alone", "GB/T 9704 7.3.5", PRINTED)
+# a 纪要 is not signed (its date stands in its head), so it has no signature to strand
+@rule("signature-alone", "GB/T 9704 7.3.5", PRINTED,
+      (gb.FORMAT_DOCUMENT, gb.FORMAT_LETTER, gb.FORMAT_ORDER))
 def signature_alone(m):
     for p in m.pages:
         dates = [l for l in p.content if _DATE.match(l.text.replace(" ", ""))]

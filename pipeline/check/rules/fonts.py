@@ -82,13 +82,16 @@ def _docx_paragraphs(m):
 
 
 def _body_paragraphs(m):
-    """Indented paragraphs of some length: body text (not title, heading, signature)."""
+    """Paragraphs of some length whose first line is indented: body text (not title, heading,
+    signature; nor a hanging list such as the 附件说明 or a 纪要's 出席 lines, whose label
+    has its own font)."""
     for n, p, font, size in _docx_paragraphs(m):
         if _is_title(p) or _heading_level(p):
             continue
         indents = [st.paragraph_format.first_line_indent for st in
                    [p, *_style_chain(p.style)] if st is not None]
-        if any(i for i in indents if i is not None) and len(p.text.strip()) >= 8:
+        first = next((i for i in indents if i is not None), None)  # the nearest setting wins
+        if first is not None and first > 0 and len(p.text.strip()) >= 8:
             yield n, p, font, size
 
 

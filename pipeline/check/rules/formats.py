@@ -6,7 +6,7 @@ import re
 
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
-from pipeline.check.measure import PAGE_CENTRE_MM
+from pipeline.check.measure import CORE_CENTRE_MM, PAGE_CENTRE_MM
 from pipeline.check.registry import PRINTED, rule
 from pipeline.check.rules.header import mark_lines
 
@@ -76,9 +76,9 @@ def order_number(m):
         return
     line = found[0]
     centre = (line.x0 + line.x1) / 2
-    if abs(centre - PAGE_CENTRE_MM) > TOL:
+    if abs(centre - CORE_CENTRE_MM) > TOL:
         yield Hit(where, f"the 令号 '{line.text.strip()}' is centred at {centre:.1f} mm, not "
-                  f"{PAGE_CENTRE_MM:g}", "centre the 令号 on the page")
+                  f"{CORE_CENTRE_MM:g}", "centre the 令号 in the core")
 
 
 # a seal's ink: strongly red, darker than pure red as printed seal images are; a picture with
