@@ -35,6 +35,7 @@ STYLES = [
     StyleSpec("GwOrganMark", "发文机关标志", gb.ROLE_ORGAN_MARK, align="center", color=gb.RED),
     StyleSpec("GwDocNumber", "发文字号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwHeaderLine", "版头", gb.ROLE_BODY, align="left"),
+    StyleSpec("GwTitleNote", "题注", gb.ROLE_TITLE_NOTE, gb.TITLE_NOTE_SIZE_PT, "center"),
     StyleSpec("GwAddressee", "主送机关", gb.ROLE_BODY),
     StyleSpec("GwAttachmentNote", "附件说明", gb.ROLE_BODY, align="left"),
     StyleSpec("GwSignature", "署名和成文日期", gb.ROLE_BODY, align="left"),

@@ -85,6 +85,7 @@ class Placed:
     seals: list[dict] = field(default_factory=list)  # {left, top, size, src}
     tag: tuple = ()
     break_before: bool = False
+    keep_next: bool = False
     kind: str = "placed"
 
 
@@ -283,22 +284,32 @@ class _HtmlLayout(walk.Writer):
         self.out.append(Rule(self.layout.red_line_gap(), gb.RED_LINE_WIDTH_PT, gb.RED))
 
     # --- 主体 -----------------------------------------------------------------------
-    def _title(self, lines: list[str], before: float, where: str) -> None:
+    def _title(self, lines: list[str], before: float, where: str, role: str = gb.ROLE_TITLE,
+               size: float = gb.TITLE_SIZE_PT) -> None:
         out = []
         for text in lines:
-            p = self.set.para(text, gb.ROLE_TITLE, where=where, size=gb.TITLE_SIZE_PT,
-                              justify=False)
+            p = self.set.para(text, role, where=where, size=size, justify=False)
             out += p.lines
-        self.out.append(Para(gb.ROLE_TITLE, gb.TITLE_SIZE_PT, out, before=before,
-                             align="center", keep_next=True))
+        self.out.append(Para(role, size, out, before=before, align="center", keep_next=True))
 
     @walk.rule(walk.TITLE)
     def _main_title(self, e: walk.Element) -> None:
         self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P,
                     e.where)
 
+    @walk.rule(walk.TITLE_NOTE)
+    def _title_note(self, e: walk.Element) -> None:
+        # centred on the line after the title's last line, its lines broken as a title's
+        doc = e.node
+        self._title(doc.title_note_lines or [geo.parenthesised(doc.title_note)],
+                    gb.TITLE_NOTE_BLANK_LINES_ABOVE * P, e.where, gb.ROLE_TITLE_NOTE,
+                    gb.TITLE_NOTE_SIZE_PT)
+
     @walk.rule(walk.ADDRESSEES)
     def _addressees(self, e: walk.Element) -> None:
+        if not e.node:  # none given: only the blank line above where it would stand
+            self.out.append(Placed([], line=gb.ADDRESSEE_BLANK_LINES_ABOVE * P, keep_next=True))
+            return
         self.out.append(self.set.para(e.node, gb.ROLE_BODY, where=e.where,
                                       before=gb.ADDRESSEE_BLANK_LINES_ABOVE * P))
 
@@ -439,7 +450,7 @@ class _HtmlLayout(walk.Writer):
 
     @walk.rule(walk.NOTE)
     def _note(self, e: walk.Element) -> None:
-        self.out.append(self.set.para(f"（{e.node}）", gb.ROLE_BODY, where=e.where,
+        self.out.append(self.set.para(geo.parenthesised(e.node), gb.ROLE_BODY, where=e.where,
                                       first_x=gb.PARAGRAPH_INDENT_CHARS * CH, tag=TAIL))
 
     @walk.rule(walk.ATTACHMENT)

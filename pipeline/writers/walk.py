@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from pipeline import standard as gb
 from pipeline.model import Document, Figure, Heading, Paragraph, Table
 
 # Element kinds, in the order the standard sets them (7.2 版头, 7.3 主体, 7.4 版记).
@@ -18,6 +19,7 @@ HEADER_LINES = "header_lines"  # 份号, 密级和保密期限, 紧急程度 (7.
 ORGAN_MARK = "organ_mark"  # 发文机关标志 (7.2.4)
 DOC_NUMBER = "doc_number"  # 发文字号, 签发人, the red separator line (7.2.5-7.2.7)
 TITLE = "title"  # 标题 (7.3.1)
+TITLE_NOTE = "title_note"  # 题注 under the title (a 决议's adoption line): practice, not named by 7.3
 ADDRESSEES = "addressees"  # 主送机关 (7.3.2)
 HEADING = "heading"  # 正文 (7.3.3): headings, paragraphs, tables, charts
 PARAGRAPH = "paragraph"
@@ -29,7 +31,7 @@ NOTE = "note"  # 附注 (7.3.6)
 ATTACHMENT = "attachment"  # 附件 (7.3.7): its label and title; its blocks follow as body kinds
 CLOSING = "closing"  # 版记 (7.4)
 
-KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, ADDRESSEES, HEADING, PARAGRAPH, TABLE,
+KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, TITLE_NOTE, ADDRESSEES, HEADING, PARAGRAPH, TABLE,
          FIGURE, ATTACHMENT_NOTE, SIGNATURE, NOTE, ATTACHMENT, CLOSING)
 
 _BLOCK_KINDS = {Heading: HEADING, Paragraph: PARAGRAPH, Table: TABLE, Figure: FIGURE}
@@ -62,7 +64,10 @@ def walk(doc: Document) -> Iterator[Element]:
     yield Element(ORGAN_MARK, h, where="发文机关标志")
     yield Element(DOC_NUMBER, h, where="发文字号")
     yield Element(TITLE, doc, where="标题")
-    if doc.addressees:
+    if doc.title_note:
+        yield Element(TITLE_NOTE, doc, where="题注")
+    # without 主送机关 (通告, 决议) a 文件 keeps the blank line above it: the element's text is ""
+    if doc.addressees or doc.format == gb.FORMAT_DOCUMENT:
         yield Element(ADDRESSEES, doc.addressees, where="主送机关")
     yield from _blocks(doc.blocks, -1, "正文")
     if doc.attachment_names:
