@@ -373,14 +373,18 @@ class _HtmlLayout(walk.Writer):
         align = table.align or ["center"] * len(table.header)
         rows = []
         last = len(lay.lines) - 1
+        rule = gb.mm_to_pt(gb.TABLE_RULE_MM)
         for r, row in enumerate(dblk.all_rows(table)):
             role = gb.ROLE_TABLE_HEADER if r == 0 else gb.ROLE_BODY
+            # WeasyPrint adds a collapsed rule to a row's content: the lines give it up, so
+            # the row stays whole body lines high and the pagination's count holds
+            line = (lay.lines[r] * P - rule) / lay.lines[r]
             cells = []
             for c, (text, w) in enumerate(zip(row, lay.widths)):
                 side = "center" if r == 0 or (c == 0 and table.total and r == last) else align[c]
                 cells.append([self.set.para(text, role, where=f"{where}表格第{r + 1}行",
                                             room=w - 2 * dblk.CELL_PAD, align=side,
-                                            justify=False)])
+                                            justify=False, line=line)])
             rows.append(cells)
         caption = unit = None
         if table.caption:
