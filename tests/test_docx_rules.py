@@ -202,7 +202,9 @@ def test_odd_and_even_footers(docxs, name):
 
 # where each example's 版记 stands, counted by hand (see test_rendered.test_page_count)
 CLOSING_PLACE = {"annual-opinion": "own page", "annual-report": "own page",
-                 "implementation-plan-notice": "shared", "joint-circular": "shared"}
+                 "implementation-plan-notice": "shared", "joint-circular": "shared",
+                 "commendation-decision": "own page", "inspection-bulletin": "shared",
+                 "congress-resolution": "shared"}
 
 
 def test_closing_block_placed_by_explicit_breaks(docxs, models, name):

@@ -156,3 +156,36 @@ def test_a_warning_is_printed_and_the_build_goes_on(tmp_path, capsys):
     code, err, out = _build(tmp_path, plan, capsys)
     assert code == 0 and (out / "plan.docx").exists()
     assert "warning: a 请示 ends with its request, e.g. 妥否，请批示 or 以上请示，请予审批 (field 'body')" in err
+
+
+JUEYI = """\
+kind: 决议
+organ: 青山镇人民代表大会主席团
+number: 青人主〔2026〕2号
+title: 青山镇第十八届人民代表大会第五次会议关于政府工作报告的决议
+title_note: （2026年1月10日青山镇第十八届人民代表大会第五次会议通过）
+body: |
+  会议同意镇人民政府工作报告，决定批准这个报告。
+"""
+
+
+def test_a_resolution_without_its_adoption_line_stops_naming_title_note(tmp_path, capsys):
+    plan = _plan(tmp_path, JUEYI.replace(
+        "title_note: （2026年1月10日青山镇第十八届人民代表大会第五次会议通过）\n", ""))
+    code, err, out = _build(tmp_path, plan, capsys)
+    assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "field 'title_note'" in err
+    assert "a 决议 carries its adoption line under the title: write title_note" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_resolution_with_its_adoption_line_builds(tmp_path, capsys):
+    code, err, out = _build(tmp_path, _plan(tmp_path, JUEYI), capsys)
+    assert code == 0 and "warning" not in err and (out / "plan.docx").exists()
+
+
+def test_an_empty_title_note_is_refused(tmp_path, capsys):
+    plan = _plan(tmp_path, JUEYI.replace("（2026年1月10日青山镇第十八届人民代表大会第五次会议通过）", "（）"))
+    code, err, _out = _build(tmp_path, plan, capsys)
+    assert code == 1 and "plan.yaml:5" in err and "field 'title_note'" in err
+    assert "the title note is empty" in err
