@@ -49,6 +49,8 @@ else
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# the word list that title breaking reads, built once here so no first build pays for it
+python3 -m pipeline.transforms.words
 
 if [ "${1:-}" != "--no-demo" ]; then
   # every plan in inputs/; the notice with number: auto takes its number from the register

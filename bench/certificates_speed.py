@@ -20,7 +20,6 @@ import argparse
 import csv
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from cold_build import cold_build, spread  # noqa: E402
 PLAN = ROOT / "inputs" / "certificates" / "certificates.yaml"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红梅玲飞鹏辉斌宇浩凯健俊帆帅旭宁"
@@ -144,7 +146,7 @@ def _html(names: list[str]) -> str:
     from pipeline.certificates.pdf_out import page_html
     from pipeline.certificates.plan import read_certificate_plan
     from pipeline.certificates.records import Certificate, compose
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
 
     plan, _ = read_certificate_plan(PLAN)
     certs = []
@@ -181,32 +183,9 @@ def weasyprint_one_document(pages: int, tmp: Path) -> float:
     return pages / (time.perf_counter() - start), pages / (time.process_time() - cpu)
 
 
-def cold_build(repeat: int, tmp: Path) -> tuple[list[float], list[float], str]:
-    """Seconds of `python3 -m pipeline build PLAN` (.docx + PDF) and of LibreOffice turning
-    the same .docx into a PDF, alternately, `repeat` times each."""
-    plan = sorted((ROOT / "inputs").glob("*.yaml"))[0]
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    out = tmp / "cold"
-    build = [sys.executable, "-m", "pipeline", "build", str(plan), "-o", str(out)]
-    env = {**os.environ, "GONGWEN_DB": f"sqlite:///{tmp / 'cold.db'}"}
-    subprocess.run(build, cwd=ROOT, check=True, capture_output=True, env=env)
-    docx = out / f"{plan.stem}.docx"
-    profile = tmp / "lo-profile"
-    convert = [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(tmp / "lo"), str(docx)]
-    subprocess.run(convert, check=True, capture_output=True)  # creates the profile
-    ours, lo = [], []
-    for _ in range(repeat):
-        for command, times, kw in ((build, ours, {"cwd": ROOT, "env": env}),
-                                   (convert, lo, {})):
-            start = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, **kw)
-            times.append(time.perf_counter() - start)
-    return ours, lo, plan.name
-
-
-def _range(values: list[float]) -> str:
-    return f"{min(values):.2f}–{max(values):.2f} s (median {statistics.median(values):.2f})"
+def _load() -> str:
+    """The machine's 1-minute load average: a shared machine's seconds mean little without it."""
+    return open("/proc/loadavg").read().split()[0]
 
 
 def main() -> None:
@@ -217,6 +196,7 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=5, help="cold one-document runs")
     args = parser.parse_args()
     n = args.rows
+    load_before = _load()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         rows_file = roster(tmp / "roster.csv", n)
@@ -235,7 +215,8 @@ def main() -> None:
         call_inside = structure(tmp / "w0.pdf")
         one_doc, one_doc_cpu = weasyprint_one_document(300, tmp)
         cold_ours, cold_lo, cold_plan = cold_build(args.cold, tmp) if args.cold else ([], [], "")
-    print(f"{n} certificates on {os.cpu_count()} cores (process start included)")
+    print(f"{n} certificates on {os.cpu_count()} cores (process start included); load average "
+          f"before / after: {load_before} / {_load()}")
     print(f".docx  ours {docx_s:6.1f} s = {n / docx_s:7.0f}/s, peak {docx_mb:4.0f} MB | "
           f"docxtpl loop {loop:5.1f}/s → would take {n / loop:6.0f} s | ours {n / docx_s / loop:5.1f}× faster")
     print(f".pdf   ours {pdf_s:6.1f} s = {n / pdf_s:7.0f}/s, peak {pdf_mb:4.0f} MB "
@@ -250,7 +231,7 @@ def main() -> None:
           f"ours {n / pdf_cpu / one_doc_cpu:4.2f}× less CPU")
     for rows, seconds, mb, _cpu in scaled:
         print(f"       ours at {rows} rows: {seconds:6.1f} s, peak {mb:4.0f} MB "
-              f"(at {n}: {mb and pdf_mb / mb:4.2f}× the memory for {n / rows:.0f}× the rows)")
+              f"({mb / pdf_mb:4.2f}× the memory of {n} rows for {rows / n:g}× the rows)")
     median = statistics.median(pdf_sizes)
     print(f"size   per-person PDF: min {pdf_sizes[0] / 1024:.1f} KB, median {median / 1024:.1f} KB, "
           f"max {pdf_sizes[-1] / 1024:.1f} KB over {len(pdf_sizes)} files "
@@ -260,8 +241,8 @@ def main() -> None:
     print(f"       ours holds: {inside}")
     print(f"       WeasyPrint's holds: {call_inside}")
     if cold_ours:
-        print(f"cold   one document ({cold_plan}, .docx + PDF): ours {_range(cold_ours)} | "
-              f"LibreOffice .docx → PDF {_range(cold_lo)} | LibreOffice / ours "
+        print(f"cold   one document ({cold_plan}, .docx + PDF): ours {spread(cold_ours)} | "
+              f"LibreOffice .docx → PDF {spread(cold_lo)} | LibreOffice / ours "
               f"{statistics.median(cold_lo) / statistics.median(cold_ours):4.2f}×")
 
 

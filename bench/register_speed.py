@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.registry import Register, RegisterError  # noqa: E402
+from pipeline.register.registry import Register, RegisterError  # noqa: E402
 
 
 def _ours(url: str, count: int) -> float:

@@ -8,7 +8,6 @@ plan or row changed (a fingerprint of both is kept in the manifest).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +15,13 @@ from pipeline import __version__, limits
 from pipeline.build import FORMATS, document_from_plan, number_document, write_document
 from pipeline.data import data_fingerprint
 from pipeline.errors import GongwenError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
+from pipeline.manifest import digest, fingerprint, read_manifest, up_to_date
 from pipeline.readers.roster import read_roster
 from pipeline.readers.yamlsource import load_located
 from pipeline.transforms.placeholders import time_budget
 from pipeline.writers.atomic import safe_file_part, short_name
-from pipeline.writers.sheets import read_table, safe_cell, write_table
+from pipeline.writers.sheets import safe_cell, write_table
 
 MANIFEST_HEADERS = ["行号", "键", "发文字号", "文件", "指纹", "SHA-256"]
 
@@ -54,10 +54,6 @@ class BatchRow:
     files: list[str]
     fingerprint: str
     sha256: str
-
-
-def _read_manifest(path: Path) -> dict[str, dict[str, str]]:
-    return {r["键"]: r for r in read_table(path)}
 
 
 def _write_manifest(path: Path, done: list[BatchRow]) -> None:
@@ -130,29 +126,26 @@ def run_batch(plan_path: Path, rows_path: Path, out_dir: Path, *, formats=FORMAT
     plan_bytes = plan_path.read_bytes()
     data_digest = data_fingerprint(plan_path)  # a changed spreadsheet rebuilds every row
     manifest_path = out_dir / f"{short_name(plan_path.stem)}-manifest.csv"
-    previous = _read_manifest(manifest_path)
+    previous = read_manifest(manifest_path)
     done: list[BatchRow] = []
     built = 0
     for n, ((row_number, values), (doc, plan), stem) in enumerate(
             zip(rows, documents, stems), start=1):
         row_key = values[key_column]
-        fingerprint = hashlib.sha256(json.dumps(
-            [__version__, plan_bytes.hex(), values, list(formats), data_digest],
-            ensure_ascii=False,
-            sort_keys=True).encode()).hexdigest()[:16]
+        row_print = fingerprint(__version__, plan_bytes.hex(), values, list(formats),
+                                data_digest)
         doc.key = f"{doc.key}#{row_key}"
         number_document(doc, db, str(out_dir / stem), by)
         old = previous.get(row_key)
         files = [f"{stem}.{ext}" for ext in formats]
-        if (old and old["指纹"] == fingerprint and old["发文字号"] == doc.header.number
-                and all((out_dir / f).exists() for f in files)):
+        if up_to_date(old, row_print, [out_dir / f for f in files],
+                      {"发文字号": doc.header.number}):
             paths = [out_dir / f for f in files]
         else:
             paths = write_document(doc, plan, stem, out_dir, formats, fonts, notes)
             built += 1
-        digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
         done.append(BatchRow(row_number, row_key, doc.header.number, [p.name for p in paths],
-                             fingerprint, digest))
+                             row_print, digest(*(p.read_bytes() for p in paths))))
         _write_manifest(manifest_path, done + [BatchRow(
             int(r["行号"]), k, r["发文字号"], r["文件"].split(";"), r["指纹"], r["SHA-256"])
             for k, r in previous.items() if k not in {d.key for d in done}

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.errors import AssetError, GongwenError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.model import Document, Seal
 from pipeline.readers.plan import (Plan, as_list, check_kind, plan_from_data, read_plan,
                                    to_document)
@@ -52,7 +52,7 @@ def number_document(doc: Document, db: str | None, file: str = "", by: str | Non
     `by` is who the register records (default: the login name)."""
     if not doc.number_code:
         return ""
-    from pipeline.registry import Register
+    from pipeline.register.registry import Register
 
     year = _number_year(doc)
     with Register(db) as register:
@@ -115,7 +115,7 @@ def preview_plan(path: Path, out_dir: Path, formats=("pdf",), fonts: FontBook | 
     if notes is not None:
         notes.extend(f"{Path(path).name}: {note}" for note in plan._warnings)
     if doc.number_code:
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         with Register(db) as register:
             bound = register.find(doc.number_code, doc.key)
@@ -142,18 +142,38 @@ def write_document(doc: Document, plan: Plan, stem: str, out_dir: Path, formats=
     with staged(out_dir) as stage:
         for copy in copies:
             name = stem + (f"-{copy.header.copy_number}" if plan.copies else "")
-            if "docx" in formats:
-                names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
+            pdf = None
             if "pdf" in formats:
                 if pdf_writer is None:  # WeasyPrint loads only when needed
                     from pipeline.writers.pdf import write_pdf as pdf_writer
 
-                result = pdf_writer(copy, stage / f"{name}.pdf", fonts)
+                pdf = _begin_pdf(pdf_writer, copy, stage / f"{name}.pdf", fonts)
+            try:
+                if "docx" in formats:
+                    names.append(write_docx(copy, stage / f"{name}.docx", fonts).name)
+            except BaseException:
+                if pdf:  # the child must be done with the staging folder before it goes
+                    try:
+                        pdf()
+                    except Exception:  # noqa: BLE001 - the .docx's failure is the one told
+                        pass
+                raise
+            if pdf:
+                result = pdf()
                 names.append(result.path.name)
                 if notes is not None:
                     notes.extend(f"{source}: {sub}" for sub in result.substitutions
                                  if f"{source}: {sub}" not in notes)
     return [Path(out_dir) / name for name in names]
+
+
+def _begin_pdf(pdf_writer, doc: Document, path: Path, fonts: FontBook):
+    """A function giving the PDF's result. A writer in another process (PdfProcess) starts
+    now and renders while this process writes the .docx; a plain function runs when asked."""
+    begin = getattr(pdf_writer, "begin", None)
+    if begin is not None:
+        return begin(doc, path, fonts)
+    return lambda: pdf_writer(doc, path, fonts)
 
 
 def plan_files(target: Path) -> list[Path]:

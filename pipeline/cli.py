@@ -175,7 +175,7 @@ def _serve_parser(sub) -> None:
 
 
 def _fontbook(args):
-    from pipeline.fonts import FontBook, parse_overrides
+    from pipeline.fonts.book import FontBook, parse_overrides
 
     return FontBook(parse_overrides(args.font))
 
@@ -188,7 +188,7 @@ def _pdf_writer(formats):
         return None
     from pipeline.writers.pdf_process import PdfProcess
 
-    return PdfProcess().write_pdf
+    return PdfProcess()
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -271,8 +271,8 @@ def _batch(args) -> int:
 def _number(args) -> int:
     import datetime as dt
 
-    from pipeline import registerbook
-    from pipeline.registry import Register
+    from pipeline.register import book as registerbook
+    from pipeline.register.registry import Register
 
     year = getattr(args, "year", None) or dt.date.today().year
     if not 1900 <= year <= 2999:
@@ -471,7 +471,7 @@ def _certificates(args) -> int:
 
 
 def _fonts(args) -> int:
-    from pipeline.fontreport import font_report
+    from pipeline.fonts.report import font_report
 
     text, ok = font_report(_fontbook(args))
     _say(text)
@@ -491,7 +491,7 @@ def _internal(exc: BaseException) -> str:
 
 
 def _serve(args) -> int:
-    from pipeline.fonts import parse_overrides
+    from pipeline.fonts.book import parse_overrides
     from pipeline.web.config import Settings
 
     if args.add_user:

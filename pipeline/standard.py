@@ -166,14 +166,7 @@ ROLE_ATTENDANCE_LABEL = "hei"  # 3号黑体; the names in the body's 仿宋
 class HeadingLevel:
     level: int
     font_role: str
-    style_name: str
-
-    @property
-    def pattern(self) -> str:
-        """How the level's label reads ({cn}、 …): the written form is pipeline.forms'."""
-        from pipeline.forms import HEADING_LABELS
-
-        return HEADING_LABELS[self.level]
+    style_name: str  # the label's written form is pipeline.forms.HEADING_LABELS
 
 
 HEADING_LEVELS = (

@@ -76,7 +76,7 @@ class Picture:
 
 
 def _fonts():
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
 
     book = FontBook()
     return {role: (book.face(role), book.metrics(role))

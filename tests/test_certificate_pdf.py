@@ -15,7 +15,7 @@ from fontTools.pens.recordingPen import RecordingPen
 
 from conftest import INPUTS
 from pipeline.cli import main
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 
 MM = 25.4 / 72
 PLAN = f"""\
@@ -197,3 +197,27 @@ def test_text_that_needs_shaping_goes_to_weasyprint():
     assert composable(FULL, roles, [plain])
     assert not composable(FULL, roles, [plain, arabic])
     assert not composable(FULL, roles, [marks])
+
+
+def test_font_program_deflated_in_parts_is_the_whole_program():
+    """A file's font program is deflated around the glyphs every file shares (deflated once
+    a run); zlib reads the joined stream back as exactly the CFF, whichever glyphs a file
+    adds, and a file without all the shared glyphs gets a plain stream."""
+    import zlib
+
+    from pipeline.certificates.cff import glyph_set
+
+    face = FontBook().face("kai")
+    shared = set("同志：在年度工作中表现突出被评为特发此证以资鼓励")
+    glyphs = glyph_set(face, shared | set("王伟张䶮欧阳秀英"), first=shared)
+    assert glyphs.common == 1 + len(shared)
+    assert sorted(glyphs.cids[c] for c in shared) == list(range(1, 1 + len(shared)))
+    everyone = {glyphs.cids[c] for c in shared}
+    for person in ("王伟", "欧阳秀英", ""):
+        cids = everyone | {glyphs.cids[c] for c in person}
+        name, stream = glyphs.deflated_program(cids, 1)
+        assert (name, zlib.decompress(stream)) == glyphs.program(cids)
+        CFFFontSet().decompile(io.BytesIO(zlib.decompress(stream)), None)
+    partial = {glyphs.cids["王"], glyphs.cids["同"]}
+    assert zlib.decompress(glyphs.deflated_program(partial, 1)[1]) == \
+        glyphs.program(partial)[1]

@@ -172,6 +172,45 @@ def test_rare_characters_in_docx_xml_and_pdf_text(built):
     assert any("Noto" in f for f in fonts), "䶮 drawn by a font that has it"
 
 
+def test_docx_frame_is_the_pdf_frame(built):
+    """The red double frame of the full design: its outer edge 10 mm from the sheet's edges,
+    1.6 mm wide, two lines and the gap a third each, in the .docx as in the PDF."""
+    tmp, _ = built
+    xml = zipfile.ZipFile(tmp / "out" / "docx" / "00001-王建军.docx").read("word/document.xml")
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    borders = etree.fromstring(xml).find(f".//{w}sectPr/{w}pgBorders")
+    assert borders.get(f"{w}offsetFrom") == "page"
+    sides = {side.tag[len(w):]: side for side in borders}
+    assert set(sides) == {"top", "left", "bottom", "right"}
+    for side in sides.values():
+        assert side.get(f"{w}val") == "double"
+        assert side.get(f"{w}color") == "FF0000"
+        # w:sz is each line's width in eighths of a point: 1.6 mm / 3
+        assert int(side.get(f"{w}sz")) / 8 * 25.4 / 72 == pytest.approx(1.6 / 3, abs=0.02)
+        # w:space is whole points from the sheet's edge: 10 mm is 28.35 pt
+        assert int(side.get(f"{w}space")) * 25.4 / 72 == pytest.approx(10, abs=25.4 / 72 / 2)
+
+
+def test_changed_renderer_rebuilds_everyone(built, capsys, monkeypatch):
+    """A certificate made by another version of the renderer is made again, keeping its
+    number; the next run then finds everything done."""
+    tmp, roster = built
+    before = {r["键"]: r["证书编号"] for r in _manifest(tmp)}
+    from pipeline.certificates import run as certificate_run
+
+    monkeypatch.setattr(certificate_run, "_renderer", lambda: "another renderer")
+    assert _run(tmp, _plan(tmp), roster) == 0
+    assert "6 built, 0 unchanged" in capsys.readouterr().out
+    assert {r["键"]: r["证书编号"] for r in _manifest(tmp)} == before
+    assert _run(tmp, _plan(tmp), roster) == 0
+    assert "0 built, 6 unchanged" in capsys.readouterr().out
+    monkeypatch.undo()
+    assert _run(tmp, _plan(tmp), roster) == 0  # the module state back as other tests expect
+    assert "6 built, 0 unchanged" in capsys.readouterr().out
+
+
 def test_rerun_keeps_numbers_and_rebuilds_only_changes(built, capsys):
     tmp, roster = built
     before = _manifest(tmp)

@@ -15,7 +15,7 @@ from check_defects import (CLEAN_FORMATS, DOCX_EDITS, DRAFT_EDITS, FORMAT_DEFECT
 from conftest import EXAMPLES, INPUTS
 from pipeline.check import check_file
 from pipeline.check.measure import measure
-from pipeline.check.registry import rules
+from pipeline.check.runner import rules
 
 # The clause each rule enforces, written from GB/T 9704-2012 (and the two texts beside it).
 CLAUSES = {

@@ -476,7 +476,7 @@ def test_cell_lines_follow_chinese_line_breaking_rules():
     """A column three characters wide: 投资万元 takes 2 lines, but 投资（万元） takes 3 —
     （ may not end a line and ） may not start one, so the lines are 投资 / （万 / 元）."""
     from pipeline.writers.datablocks import CELL_PAD, CH, _WRAP_SLACK_CHARS, cell_lines
-    from pipeline.writers.text_width import text_chars
+    from pipeline.text.width import text_chars
 
     width = (3 + _WRAP_SLACK_CHARS) * CH + 2 * CELL_PAD + 0.5
     assert cell_lines("投资万元", width, text_chars) == 2
@@ -490,7 +490,7 @@ def test_cell_lines_follow_chinese_line_breaking_rules():
 
 def test_wide_table_fills_the_core_and_numbers_never_wrap():
     from pipeline.writers.datablocks import CORE_W, table_layout
-    from pipeline.writers.text_width import text_chars
+    from pipeline.text.width import text_chars
 
     long = "完成青山村至石门村道路拓宽改造，路面由4.5米拓宽至6.5米，新建错车道12处"
     table = Table(header=["序号", "项目名称", "建设内容和主要目标", "投资（万元）", "责任单位"],

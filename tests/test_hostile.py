@@ -27,7 +27,7 @@ from lxml import etree
 from conftest import INPUTS, ROOT
 from plans import GOOD
 from pipeline.readers.plan import check_doc_number
-from pipeline.registry import Register
+from pipeline.register.registry import Register
 
 BOUND_S = 120  # seconds: a case that takes longer is a hang (2 shared cores, cold imports)
 SEAL = INPUTS / "seals" / "qingshan-government.png"

@@ -26,7 +26,7 @@ from conftest import INPUTS
 from measure import horizontal_strokes, is_red, text_lines
 from pipeline import standard as gb
 from pipeline.build import document_from_plan
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.writers.docx import write_docx
 from pipeline.writers.pdf import write_pdf
 

@@ -205,7 +205,7 @@ def standard_font_installed(tmp_path_factory):
     own configuration is included, so everything else stays as it is)."""
     from fontTools.ttLib import TTFont
 
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
 
     tmp = tmp_path_factory.mktemp("standard-font")
     font = TTFont(FontBook().face("fang").path)

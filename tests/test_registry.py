@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ROOT
 from pipeline.cli import main
-from pipeline.registry import Register, RegisterError
+from pipeline.register.registry import Register, RegisterError
 
 PG_URL = os.environ.get("GONGWEN_TEST_PG", "postgresql:///gongwen_test")
 
@@ -128,7 +128,7 @@ def _book(path: Path, rows: list[list[str]]) -> Path:
 
 
 def test_import_continues_the_register(db, tmp_path):
-    from pipeline.registerbook import import_book
+    from pipeline.register.book import import_book
 
     book = _book(tmp_path / "old.csv", [["1", "五委发〔2026〕1号", "甲", "k1", "已发"],
                                         ["2", "五委发〔2026〕2号", "乙", "", "作废"],
@@ -140,7 +140,7 @@ def test_import_continues_the_register(db, tmp_path):
 
 
 def test_import_conflicts_reported_row_by_row_nothing_imported(db, tmp_path):
-    from pipeline.registerbook import import_book
+    from pipeline.register.book import import_book
 
     with Register(db) as reg:
         reg.allocate("五委发", "k1", 2026)
@@ -174,7 +174,7 @@ def test_export_is_a_register_book_with_formulas_neutralised(db, tmp_path, capsy
                  str(tmp_path / "book.xlsx")]) == 0
     assert "xl/worksheets/sheet1.xml" in zipfile.ZipFile(tmp_path / "book.xlsx").namelist()
     # and the export imports back into an empty register
-    from pipeline.registerbook import import_book
+    from pipeline.register.book import import_book
 
     empty = f"sqlite:///{tmp_path / 'again.db'}"
     with Register(empty) as again:

@@ -13,7 +13,7 @@ import pytest
 from conftest import EXAMPLES
 from measure import horizontal_strokes, ink_box, is_red, line_ink, text_lines
 from pipeline import standard as gb
-from pipeline.writers.text_width import text_chars
+from pipeline.text.width import text_chars
 
 TOL = gb.TOLERANCE_MM
 PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")

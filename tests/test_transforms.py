@@ -8,7 +8,7 @@ from pipeline.model import Heading, Paragraph, Table
 from pipeline.readers.body import parse_body
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.title import split_title
-from pipeline.writers.text_width import text_chars
+from pipeline.text.width import text_chars
 
 
 def test_labels_restart_under_each_parent():

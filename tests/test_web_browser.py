@@ -15,7 +15,7 @@ from lxml import etree
 
 from conftest import NS
 from plans import HAND_REPORT
-from pipeline.registry import Register
+from pipeline.register.registry import Register
 from webserver import CHROMIUM, CHROMIUM_ARGS, ROOT, Server
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -10,7 +10,7 @@ import sys
 import pytest
 import requests
 
-from pipeline.registry import Register
+from pipeline.register.registry import Register
 from pipeline.web.auth import check_login, hash_password, read_users, verify_password
 from webserver import ROOT, Server, csrf_of
 

@@ -13,9 +13,10 @@ shown in: the per-person file and the merged file share their page content.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 
-from pipeline.fonts import Face
+from pipeline.fonts.book import Face
 
 _STANDARD_STRINGS = 391  # SIDs below this are CFF's predefined strings
 # a PDF font needs outlines, cmap and metrics; reading GSUB/GPOS/vmtx of a 65,535-glyph face
@@ -38,6 +39,13 @@ def _real(value: float) -> bytes:
     if len(nibbles) % 2:
         nibbles.append(0xF)
     return b"\x1e" + bytes(a << 4 | b for a, b in zip(nibbles[::2], nibbles[1::2]))
+
+
+def _raw_deflate(data: bytes, level: int, flush: int = zlib.Z_FINISH,
+                 zdict: bytes | None = None) -> bytes:
+    packer = (zlib.compressobj(level, zlib.DEFLATED, -15, zdict=zdict) if zdict
+              else zlib.compressobj(level, zlib.DEFLATED, -15))
+    return packer.compress(data) + packer.flush(flush)
 
 
 def _index(items: list[bytes]) -> bytes:
@@ -69,6 +77,8 @@ class GlyphSet:
     ascent: int
     descent: int
     text_of: dict[int, str] = field(default_factory=dict)  # CID → character, for ToUnicode
+    common: int = 1  # CIDs below this (.notdef and the glyphs every file shows) come first
+    _common_deflated: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def pdf_bbox(self) -> list[int]:
@@ -79,6 +89,30 @@ class GlyphSet:
 
     def program(self, cids) -> tuple[str, bytes]:
         """(subset name, CID-keyed CFF) holding .notdef and `cids`."""
+        name, before, common, after = self._program(cids)
+        return name, before + common + after
+
+    def deflated_program(self, cids, level: int) -> tuple[str, bytes]:
+        """(subset name, the CFF as a zlib stream). When the file shows every common glyph,
+        their charstrings (most of the program) are one run of bytes in every file: that run
+        is deflated once, and per file only what is before and after it. The part after is
+        deflated with the common run as its dictionary, so it refers back into it as a
+        whole-stream deflate would; each part ends on a full flush, so the three join into
+        one valid stream (RFC 1950/1951)."""
+        name, before, common, after = self._program(cids)
+        if not common:
+            return name, zlib.compress(before + after, level)
+        if self._common_deflated is None:
+            self._common_deflated = _raw_deflate(common, 9, flush=zlib.Z_FULL_FLUSH)
+        head = b"\x78\x01"  # zlib header: deflate, 32 KB window
+        body = (_raw_deflate(before, level, flush=zlib.Z_FULL_FLUSH) + self._common_deflated
+                + _raw_deflate(after, level, zdict=common))
+        checksum = zlib.adler32(after, zlib.adler32(common, zlib.adler32(before)))
+        return name, head + body + checksum.to_bytes(4, "big")
+
+    def _program(self, cids) -> tuple[str, bytes, bytes, bytes]:
+        """The CFF in three parts: before the common glyphs' charstrings, those charstrings
+        (empty unless `cids` holds all of them), and the rest."""
         order = [0, *sorted(set(cids) - {0})]
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha1(
             b"".join(c.to_bytes(2, "big") for c in order)).digest()[:6])
@@ -122,15 +156,20 @@ class GlyphSet:
         data = b"".join([head, _index([top(charset_at, fdselect_at, charstrings_at,
                                            fdarray_at)]),
                          tail, charset, fdselect, charstrings, _index(font_dicts), *privates])
-        return name, data
+        shared = order[:self.common] == list(range(self.common))
+        common = sum(len(self.charstrings[c]) for c in range(self.common)) if shared else 0
+        # the charstrings' data starts after the INDEX's count, offset size and offsets
+        start = charstrings_at + len(charstrings) - sum(len(self.charstrings[c]) for c in order)
+        return name, data[:start], data[start:start + common], data[start + common:]
 
 
-def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
-    """The run's subset of `face` for `chars` (those it has), subroutines expanded."""
+def glyph_set(face: Face, chars: set[str], first: set[str] = frozenset()) -> GlyphSet:
+    """The run's subset of `face` for `chars` (those it has), subroutines expanded. The glyphs
+    of `first` (those every file shows) take the CIDs right after .notdef."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from pipeline.fonts import line_extent
+    from pipeline.fonts.book import line_extent
 
     font = TTFont(face.path, fontNumber=face.index)
     if "CFF " not in font:
@@ -165,6 +204,13 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
         if hasattr(private, "Subrs"):
             del private.Subrs
         privates.append(private.getCompiler(strings, None).compile("Private"))
+    cmap = font.getBestCmap()
+    gid = {name: i for i, name in enumerate(order)}
+    leading = sorted({gid[cmap[ord(c)]] for c in first if ord(c) in cmap} - {0})
+    rest = set(range(len(order))) - set(leading) - {0}
+    permuted = [0, *leading, *sorted(rest)]  # new CID → subset glyph index
+    fd_of = [fd_of[g] for g in permuted]
+    order = [order[g] for g in permuted]
     charstrings = []
     for name in order:
         cs = top.CharStrings[name]
@@ -174,7 +220,6 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
     hmtx = font["hmtx"]
     widths = [round(hmtx[name][0] * 1000 / upm) for name in order]
     gid = {name: i for i, name in enumerate(order)}
-    cmap = font.getBestCmap()
     cids = {c: gid[cmap[ord(c)]] for c in wanted if ord(c) in cmap}
     text_of = {}
     for c, cid in sorted(cids.items(), key=lambda kv: ord(kv[0])):
@@ -187,4 +232,5 @@ def glyph_set(face: Face, chars: set[str]) -> GlyphSet:
     ps_name = font["name"].getDebugName(6) or face.family.replace(" ", "")
     scale = 1000 / upm
     return GlyphSet(ps_name.replace(" ", ""), cids, charstrings, fd_of, privates, widths, bbox,
-                    scale, matrix, round(ascent * scale), round(-descent * scale), text_of)
+                    scale, matrix, round(ascent * scale), round(-descent * scale), text_of,
+                    common=1 + len(leading))

@@ -8,7 +8,7 @@ whole of a font's subroutines and a second copy of a font for the static part (2
 certificate). Here a page is set with the same rules WeasyPrint applies to these boxes
 (CSS line-height 1.5 with half-leading from the font's ascent and descent, text-indent,
 left/centre alignment, the family list's per-character fallback) and the Chinese line
-breaking of writers/linebreak.py; each file gets one font program per face holding exactly
+breaking of text/linebreak.py; each file gets one font program per face holding exactly
 its glyphs (certificates/cff.py), the seal image once and the static design once, and
 pdffile.py joins the objects. User HTML designs and the
 calibration page, where layout is real, stay with WeasyPrint (pdf_out.py).
@@ -19,6 +19,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import pickle
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,17 +27,15 @@ from pathlib import Path
 
 from pipeline import standard as gb
 from pipeline.certificates.cff import GlyphSet, glyph_set
-from pipeline.certificates.design import STATIC, Box, Design
+from pipeline.certificates.design import STATIC, Box, Design, Frame
 from pipeline.certificates.pdffile import PdfFile
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
 from pipeline.errors import GongwenError
 from pipeline.writers.atomic import atomic_path, die_with_parent
-from pipeline.writers.linebreak import break_lines
+from pipeline.text.linebreak import break_lines
 
 LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
-FRAME_INSET_MM = 10.0  # .frame: 10 mm from each edge
-FRAME_WIDTH_MM = 1.6  # .frame: a 1.6 mm double border (two lines and a gap, a third each)
 CHUNK = 250  # people per worker task
 FORM = "D"  # resource names: the static design, the seal, fonts F0, F1 …
 SEAL = "S"
@@ -87,7 +86,7 @@ class Composer:
         texts = {"title": plan.title, "organ": plan.organ, "date": plan.date}
         ops, self.static_cids = [], {}
         if static.frame:
-            ops.append(self._frame())
+            ops.append(self._frame(static.frame))
         for box in static.boxes:
             ops.append(self._box(box, texts.get(box.name, ""), box.size, self.static_cids))
         self.seal = None
@@ -104,16 +103,16 @@ class Composer:
             _text(plan.title), _text(plan.organ), _text("gongwen"), _text("gongwen")))
 
     # --- layout -------------------------------------------------------------------------
-    def _frame(self) -> str:
+    def _frame(self, frame: Frame) -> str:
         """The red double frame: two rings, filled even-odd as WeasyPrint draws a double
         border (outer line, gap, inner line, each a third of the width)."""
-        w, h, third = self.width, self.height, _pt(FRAME_WIDTH_MM) / 3
+        w, h, third = self.width, self.height, _pt(frame.line_mm)
         rects = []
         for k in range(4):  # edges of the outer line, then of the inner one
-            inset = _pt(FRAME_INSET_MM) + k * third
+            inset = _pt(frame.inset_mm) + k * third
             rects.append(f"{_num(inset)} {_num(inset)} {_num(w - 2 * inset)} "
                          f"{_num(h - 2 * inset)} re")
-        return f"{_rgb(gb.RED)} rg " + " ".join(rects) + " f*"
+        return f"{_rgb(frame.color)} rg " + " ".join(rects) + " f*"
 
     def _box(self, box: Box, text: str, size: float, cids: dict[int, set[int]]) -> str:
         if not text:
@@ -214,10 +213,9 @@ class Composer:
     def _font(self, pdf: PdfFile, face: int, cids: set[int]) -> int:
         """A Type 0 font of `cids` of a face: CIDFontType0 with its own CFF program."""
         glyphs = self.fonts.sets[face]
-        name, program = glyphs.program(cids)
+        name, program = glyphs.deflated_program(cids, FONT_COMPRESSION)
         name = name.encode("ascii")
-        font_file = pdf.add_stream(b"/Subtype/CIDFontType0C/Filter/FlateDecode",
-                                   zlib.compress(program, FONT_COMPRESSION))
+        font_file = pdf.add_stream(b"/Subtype/CIDFontType0C/Filter/FlateDecode", program)
         descriptor = pdf.add(
             b"<</Type/FontDescriptor/FontName/%s/Flags 4/FontBBox[%s]/ItalicAngle 0/Ascent %d"
             b"/Descent %d/CapHeight %d/StemV 80/FontFile3 %d 0 R>>" % (
@@ -303,7 +301,7 @@ def composable(design: Design, roles: dict[str, str], certs: list[Certificate] =
     composer maps each character to one glyph, left to right."""
     import unicodedata
 
-    from pipeline.fonts import _font, _match
+    from pipeline.fonts.book import _font, _match
 
     families = {f for box in design.boxes for f in _families(roles[box.role])}
     if not all("CFF " in _font(_match(family)) for family in families):
@@ -313,17 +311,12 @@ def composable(design: Design, roles: dict[str, str], certs: list[Certificate] =
                    or unicodedata.bidirectional(c) in ("R", "AL") for c in chars)
 
 
-def _glyph_set_job(args) -> GlyphSet:
-    face, chars = args
-    return glyph_set(face, chars)
-
-
 def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
-            roles: dict[str, str], seal_png: bytes | None, workers: int = 1) -> Composer:
+            roles: dict[str, str], seal_png: bytes | None) -> Composer:
     """The run's faces, each subset once to the characters the run sets in it, and the
     composer holding them. The faces follow each role's family list (`roles`, as the HTML
     path's CSS), so a character the role's font lacks is set in the next font that has it."""
-    from pipeline.fonts import _match, covers
+    from pipeline.fonts.book import _match, covers
 
     chars: dict[str, set[str]] = {}
     static = {"title": plan.title, "organ": plan.organ, "date": plan.date}
@@ -334,7 +327,20 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
         else:
             for cert in certs:
                 found.update(cert.texts.get(box.name, ""))
-    faces, chain, per_face = [], {}, {}
+    # characters on every certificate, per role (the static texts, and the wording's fixed
+    # words): their glyphs come first in each font, the part of every file's font that is
+    # the same bytes (cff.GlyphSet.deflated_program)
+    everywhere: dict[str, set[str]] = {}
+    for box in design.boxes:
+        if box.name in STATIC:
+            shared = set(static.get(box.name, ""))
+        else:  # one set at a time: a list of 50,000 sets held 100 MB
+            shared = None
+            for cert in certs:
+                mine = set(cert.texts.get(box.name, ""))
+                shared = mine if shared is None else shared & mine
+        everywhere.setdefault(box.role, set()).update(shared or ())
+    faces, chain, per_face, first = [], {}, {}, {}
     for role, wanted in chars.items():
         chain[role] = []
         left = wanted - set("\n\r\t")  # spaces (also U+3000) have widths to set
@@ -347,15 +353,12 @@ def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
             mine = {c for c in left if covers(face, c)}
             if mine or len(chain[role]) == 1:
                 per_face.setdefault(i, set()).update(mine)
+                first.setdefault(i, set()).update(mine & everywhere[role])
             left -= mine
     order = sorted(per_face)
-    jobs = [(faces[i], per_face[i]) for i in order]
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=_SPAWN,
-                                 initializer=die_with_parent) as pool:
-            sets = list(pool.map(_glyph_set_job, jobs))
-    else:
-        sets = [_glyph_set_job(j) for j in jobs]
+    # in this process: with the fonts' character maps cached (fonts._measures) a few faces
+    # subset in about a second, less than starting processes to share them out cost
+    sets = [glyph_set(faces[i], per_face[i], first[i]) for i in order]
     index = {face_i: n for n, face_i in enumerate(order)}
     fonts = Fonts(sets, {r: [index[i] for i in c if i in index] for r, c in chain.items()},
                   {r: index[c[0]] for r, c in chain.items()})
@@ -375,11 +378,28 @@ def _umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def _init_worker(composer: Composer, worker: bool = True) -> None:
+def _init_worker(composer: Composer | None = None, worker: bool = True) -> None:
     global _COMPOSER, _MODE
     if worker:
         die_with_parent()
     _COMPOSER, _MODE = composer, _umask_mode()
+
+
+_COMPOSER_BYTES = b""
+
+
+def _compose_task(args) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
+    """In a pool worker: the composer comes with each chunk (tens of KB, unpickled once a
+    worker), so the workers can start before it is made."""
+    global _COMPOSER, _COMPOSER_BYTES
+    composer, items = args
+    if composer != _COMPOSER_BYTES:
+        _COMPOSER, _COMPOSER_BYTES = pickle.loads(composer), composer
+    return _compose_chunk(items)
+
+
+def _ready() -> None:
+    """A task that only makes the pool start a worker."""
 
 
 def _union(maps) -> dict[int, set[int]]:
@@ -405,7 +425,7 @@ def _compose_chunk(items: list[tuple[Certificate, str | None]]
             buffer = io.BytesIO()
             _COMPOSER.write([page.content], page.cids, buffer)
             data = buffer.getvalue()
-            with atomic_path(Path(target)) as tmp:
+            with atomic_path(Path(target), durable=False) as tmp:  # run.py syncs once
                 tmp.write_bytes(data)
                 os.chmod(tmp, _MODE)  # as any file the user writes, not mkstemp's 0600
             digests[target] = hashlib.sha256(data).hexdigest()
@@ -422,9 +442,22 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
     todo = certs if merged else [c for c in certs if c.key in targets]
     if not todo:
         return {}
-    composer = prepare(todo, plan, design, roles, seal_png, workers)
     items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    pool = None
+    if workers > 1 and len(chunks) > 1:
+        # workers start (a new interpreter importing the composer, about a second) while
+        # this process subsets the fonts
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                   mp_context=_SPAWN)
+        for _ in range(workers):
+            pool.submit(_ready)
+    try:
+        composer = prepare(todo, plan, design, roles, seal_png)
+    except BaseException:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+        raise
     digests: dict[str, str] = {}
     contents: list[bytes] = []
     shown: dict[int, set[int]] = {}
@@ -438,13 +471,13 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
             if progress:
                 progress(i, len(chunks))
 
-    if workers <= 1 or len(chunks) == 1:
+    if pool is None:
         _init_worker(composer, worker=False)
         collect(map(_compose_chunk, chunks))
     else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(composer,), mp_context=_SPAWN) as pool:
-            collect(pool.map(_compose_chunk, chunks))
+        with pool:
+            blob = pickle.dumps(composer)
+            collect(pool.map(_compose_task, [(blob, chunk) for chunk in chunks]))
     if merged:
         if len(contents) != len(certs):
             raise GongwenError("internal: merged file would miss certificates")

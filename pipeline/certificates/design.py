@@ -33,11 +33,25 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """The red double frame of a full certificate, as every writer draws it: its outer edge
+    `inset_mm` in from each edge of the sheet, `width_mm` wide in all, the outer line, the
+    gap and the inner line a third of that each (how CSS draws a `double` border)."""
+    inset_mm: float = 10.0
+    width_mm: float = 1.6
+    color: str = gb.RED
+
+    @property
+    def line_mm(self) -> float:
+        return self.width_mm / 3
+
+
+@dataclass(frozen=True)
 class Design:
     name: str
     page_mm: tuple[float, float]
     boxes: tuple[Box, ...]
-    frame: bool = False  # the red double frame of a full certificate
+    frame: Frame | None = None  # the red double frame of a full certificate
     seal_centre: tuple[float, float] | None = None  # mm; the seal over organ and date
 
     def part(self, static: bool) -> "Design":
@@ -45,7 +59,7 @@ class Design:
         ones that change per person: the PDF renders the first once and stamps it under
         every page (fewer boxes per page is most of WeasyPrint's time)."""
         boxes = tuple(b for b in self.boxes if (b.name in STATIC) == static)
-        return replace(self, boxes=boxes, frame=self.frame and static,
+        return replace(self, boxes=boxes, frame=self.frame if static else None,
                        seal_centre=self.seal_centre if static else None)
 
     def box(self, name: str) -> Box | None:
@@ -60,7 +74,7 @@ class Design:
 
 
 FULL = Design(
-    "full", A4_LANDSCAPE, frame=True, seal_centre=(205.0, 160.0),
+    "full", A4_LANDSCAPE, frame=Frame(), seal_centre=(205.0, 160.0),
     boxes=(
         Box("title", 0, 26, 297, 26, 54, "xiaobiaosong", "center", gb.RED),
         Box("salutation", 42, 68, 213, 14, 26, min_size=16),

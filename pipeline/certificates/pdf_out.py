@@ -20,7 +20,6 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from pipeline import standard as gb
 from pipeline.certificates.design import Design
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
@@ -67,7 +66,7 @@ def page_html(certs: list[Certificate], plan: CertificatePlan, design: Design | 
     seal = _seal(plan, design, seal_png) if design.seal_centre else None
     return _BUILTIN_ENV.get_template("certificate.html.j2").render(
         certificates=certs, boxes=design.boxes, page=design.page_mm, frame=design.frame,
-        seal=seal, roles=roles, red=gb.RED, title=plan.title, organ=plan.organ,
+        seal=seal, roles=roles, title=plan.title, organ=plan.organ,
         calibration=calibration)
 
 

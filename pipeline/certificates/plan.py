@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipeline import limits
 from pipeline.errors import PlanError
 from pipeline.readers.inputfile import check_file, check_zip
-from pipeline.readers.plan import plan_error
+from pipeline.readers.validation import plan_error
 from pipeline.readers.yamlsource import Located, load_located
 from pipeline.forms import DOC_NUMBER_PATTERN, format_date
 
@@ -48,7 +48,7 @@ class NumberPlan(_Strict):
     @field_validator("code")
     @classmethod
     def _code(cls, value):
-        from pipeline.registry import RegisterError, check_code
+        from pipeline.register.registry import RegisterError, check_code
 
         try:
             return check_code(value)

@@ -7,7 +7,7 @@ from pipeline.certificates.design import Design, fitted_size, split_wording
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.errors import PlanError
 from pipeline.transforms.placeholders import fill
-from pipeline.writers.text_width import text_chars
+from pipeline.text.width import text_chars
 
 
 @dataclass

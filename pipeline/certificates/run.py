@@ -24,13 +24,15 @@ from pipeline.certificates.plan import read_certificate_plan
 from pipeline.certificates.records import Certificate, compose, key_of, set_number
 from pipeline import limits
 from pipeline.errors import GongwenError, PlanError
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
+from pipeline.manifest import digest, fingerprint, read_manifest, renderer_version, up_to_date
 from pipeline.readers.roster import Issue, read_roster
 from pipeline.forms import parse_date
 from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
-from pipeline.writers.atomic import atomic_path, die_with_parent, safe_file_part, sweep_stale
-from pipeline.writers.sheets import read_table, safe_cell, write_table
+from pipeline.writers.atomic import (atomic_path, die_with_parent, safe_file_part, sweep_stale,
+                                     sync_filesystem)
+from pipeline.writers.sheets import safe_cell, write_table
 
 MANIFEST = "manifest.csv"
 MERGED = "merged.pdf"
@@ -57,7 +59,7 @@ def _font_problems(rows_text, fonts: FontBook, fields: dict[int, dict[str, str]]
     """Fallback families per role for characters the role's font lacks; an issue for each
     row holding a character no installed font has. Works on the distinct characters, so ten
     thousand rows cost what a few hundred do."""
-    from pipeline.fonts import covers
+    from pipeline.fonts.book import covers
 
     used: dict[str, set[str]] = {}
     for _row, role, _name, text in rows_text:
@@ -85,13 +87,17 @@ def _font_problems(rows_text, fonts: FontBook, fields: dict[int, dict[str, str]]
 
 
 def _fingerprint(cert: Certificate, shared: str) -> str:
-    data = json.dumps([shared, cert.fields, cert.number, cert.texts, cert.sizes],
-                      ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(data.encode()).hexdigest()[:16]
+    return fingerprint(shared, cert.fields, cert.number, cert.texts, cert.sizes)
 
 
-def _read_manifest(path: Path) -> dict[str, dict]:
-    return {r["键"]: r for r in read_table(path) if r.get("状态") == "ok"}
+def _renderer() -> str:
+    """The version of everything that draws a certificate: a changed composer, font
+    assembler, template or library makes every certificate again on the next run."""
+    return renderer_version(
+        tuple(f"pipeline.certificates.{m}" for m in (
+            "composer", "cff", "pdffile", "pdf_out", "docx_out", "design", "records")),
+        (str(pdf_out.TEMPLATES / "certificate.html.j2"),),
+        ("weasyprint", "pydyf", "fonttools", "python-docx", "docxtpl", "jinja2", "pypdf"))
 
 
 def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
@@ -158,7 +164,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         cert.seq = seq
     # numbers: one transaction for the whole roster
     if plan.number:
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         year = plan.number.year or parse_date(plan.date).year
         plan_key = f"cert:{src.file.stem}"
@@ -179,11 +185,11 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
            formats, merged_only, make_zip, xlsx_manifest, progress, workers) -> Outcome:
     out_dir.mkdir(parents=True, exist_ok=True)
     sweep_stale(out_dir)
-    shared = hashlib.sha256(b"".join([
-        __version__.encode(), src.file.read_bytes(), seal_png or b"",
-        design_file.read_bytes() if design_file else b"", json.dumps(roles).encode()])).hexdigest()
+    shared = digest(__version__.encode(), _renderer().encode(), src.file.read_bytes(),
+                    seal_png or b"", design_file.read_bytes() if design_file else b"",
+                    json.dumps(roles).encode())
     manifest_path = out_dir / MANIFEST
-    previous = _read_manifest(manifest_path)
+    previous = read_manifest(manifest_path, status="ok")
     per_person = not merged_only
     names = {c.key: f"{c.seq:05d}-{safe_file_part(c.fields.get('姓名') or c.key)}" for c in certs}
     todo = []
@@ -192,8 +198,8 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
         files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] if per_person \
             else []
-        if old and old["指纹"] == fp and old["文件"] == ";".join(
-                str(f.relative_to(out_dir)) for f in files) and all(f.exists() for f in files):
+        listed = ";".join(str(f.relative_to(out_dir)) for f in files)
+        if up_to_date(old, fp, files, {"文件": listed}):
             continue
         todo.append((cert, fp, files))
     outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
@@ -211,6 +217,8 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         outcome.merged = merged
     headers, rows = _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir,
                                    roster, digests, previous)
+    if todo:  # the files on the disk before the manifest that records them
+        sync_filesystem(out_dir)
     outcome.manifest = write_table(manifest_path, headers, rows)
     if xlsx_manifest:
         write_table(manifest_path.with_suffix(".xlsx"), headers, rows, sheet="证书清单")
@@ -233,7 +241,7 @@ def _docx_chunk(items: list[tuple[Certificate, Path]]) -> dict[str, str]:
     digests = {}
     for cert, target in items:
         data = _MAKER.make(cert)
-        with atomic_path(target) as tmp:
+        with atomic_path(target, durable=False) as tmp:  # synced once before the manifest
             tmp.write_bytes(data)
         digests[str(target)] = hashlib.sha256(data).hexdigest()
     return digests

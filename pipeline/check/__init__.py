@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pipeline.check.findings import ERROR, WARNING, Finding  # noqa: F401
 from pipeline.check.measure import measure
-from pipeline.check.registry import run
+from pipeline.check.runner import run
 from pipeline.check.spots import finding_spots  # noqa: F401
 
 

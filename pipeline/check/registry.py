@@ -1,6 +1,6 @@
 """The registry of check rules: each rule is registered once, here, with its id, the clause of
 GB/T 9704 it enforces, the document formats (文件, 信函, 命令, 纪要) and the file kinds it reads.
-The runner walks the registry; the tests walk it too, and every rule must have a planted-defect
+The runner (check.runner) walks the registry; the tests walk it too, and every rule must have a planted-defect
 fixture there."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pipeline import standard as gb
-from pipeline.check.findings import Finding, Hit
+from pipeline.check.findings import Hit
 
 # what a rule reads: the .docx XML, printed pages (a PDF, or a .docx as LibreOffice prints it),
 # recognised wording (every kind), or a plan file
@@ -43,18 +43,3 @@ def rule(id: str, clause: str, sources: tuple[str, ...],
         REGISTRY[id] = Rule(id, clause, tuple(formats), tuple(sources), fn)
         return fn
     return register
-
-
-def rules() -> list[Rule]:
-    import pipeline.check.rules  # noqa: F401  (registers every rule module)
-
-    return list(REGISTRY.values())
-
-
-def run(measured) -> list[Finding]:
-    out = []
-    for r in rules():
-        if r.applies(measured):
-            out += [Finding(h.location, r.id, r.clause, h.severity, h.message, h.fix)
-                    for h in r.check(measured)]
-    return out

@@ -20,6 +20,7 @@ from pipeline import model
 from pipeline import standard as gb
 from pipeline.data.schema import SECTIONS, ReportPlan
 from pipeline.errors import PlanError
+from pipeline.readers.validation import plan_error
 
 _MARK = re.compile("\ue000(tables|charts)\\.([^\ue001]+)\ue001")
 
@@ -52,8 +53,6 @@ class Report:
 
 
 def _schema_error(exc: ValidationError, src) -> PlanError:
-    from pipeline.readers.plan import plan_error  # the plan reader imports this module
-
     err = exc.errors()[0]
     loc = err["loc"]
     if err["type"] == "extra_forbidden" and len(loc) == 3 and loc[0] in SECTIONS:
@@ -137,7 +136,7 @@ def report_context(src, context: dict, fail: Callable[[tuple, str], None],
     for name, t in spec.tables.items():
         report.blocks[f"tables.{name}"] = build_table(name, t, sheet("tables", name, t.from_))
     if spec.charts:
-        from pipeline.fonts import FontBook, parse_overrides
+        from pipeline.fonts.book import FontBook, parse_overrides
 
         fonts = fonts or FontBook(parse_overrides())
         core_w = gb.mm_to_pt(gb.CORE_WIDTH_MM)

@@ -1,6 +1,6 @@
 """Charts for a report: matplotlib draws them in the fonts the document prints with.
 
-The chart's font comes from the same resolver as the PDF's (pipeline.fonts.FontBook), so a
+The chart's font comes from the same resolver as the PDF's (pipeline.fonts.book.FontBook), so a
 machine with the standard's 黑体 uses it and one without uses the free substitute; a character
 the font lacks is drawn by an installed font that has it, and one no font has stops the build
 (matplotlib would print an empty box, 'tofu'). The chart is drawn once at the core's width and
@@ -21,7 +21,7 @@ from pipeline.data.compute import select, text_of
 from pipeline.data.schema import ChartPlan
 from pipeline.data.sources import Sheet
 from pipeline.errors import DataError
-from pipeline.fonts import Face, FontBook, FontError, covers
+from pipeline.fonts.book import Face, FontBook, FontError, covers
 
 PNG_DPI = 300  # print quality for the .docx picture: 156 mm → 1843 px
 TEXT_PT = 10.5  # 五号, what printed statistics charts use for labels

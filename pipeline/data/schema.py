@@ -1,7 +1,7 @@
 """The plan's data sections: `data:` (files), `tables:`, `figures:`, `charts:`.
 
 Validated with the same strict pydantic models as the rest of the plan, so a misspelt key is
-reported with its line and a suggestion (readers/plan.py's plan_error).
+reported with its line and a suggestion (readers/validation.py's plan_error).
 """
 from __future__ import annotations
 

@@ -132,11 +132,32 @@ def kind_findings(data: dict, source: Path) -> list[str]:
     return [f"check: {finding}" for finding in kinds.check(doc)]
 
 
+def _as_text(data, notes: list[str], path: str = ""):
+    """Pasted text stays text: template marks ({{ 7*7 }}) are escaped so they print as typed,
+    and characters no document may hold (control characters, bidi overrides) are removed;
+    both are reported in the plan's head."""
+    from pipeline.readers.textfile import describe, unsafe_char
+    from pipeline.transforms.placeholders import escape
+
+    if isinstance(data, dict):
+        return {k: _as_text(v, notes, f"{path}.{k}" if path else k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_as_text(v, notes, f"{path}[{i + 1}]") for i, v in enumerate(data)]
+    if not isinstance(data, str):
+        return data
+    text = data
+    while (bad := unsafe_char(text)) is not None:
+        notes.append(f"{path}: removed the invisible character {describe(bad)}")
+        text = text.replace(bad, "")
+    escaped = escape(text)
+    if escaped != text:
+        notes.append(f"{path}: template marks ({{{{ {{% {{#) kept as text")
+    return escaped
+
+
 def file_data(draft: Draft, notes: list[str] | None = None) -> dict:
     """The plan data as the plan file holds it: pasted text kept as text (template marks
     escaped, invisible characters removed, each noted in `notes`)."""
-    from pipeline.writers.plan_yaml import _as_text
-
     return _as_text(plan_data(draft), [] if notes is None else notes)
 
 

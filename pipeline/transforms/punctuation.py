@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-# the date forms live in pipeline.forms; has_old_date stays importable from here for check.py
-from pipeline.forms import has_old_date, modernise_dates  # noqa: F401
 
 _CJK = r"\u3400-\u9fff\U00020000-\U0003134f"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕…—"

@@ -1,16 +1,16 @@
 """Breaking a long title into lines (GB/T 9704 7.3.1).
 
 The standard asks for lines that keep words whole and stand as a trapezoid or diamond.
-Word boundaries come from jieba's dictionary segmentation, which knows far more Chinese
-words than any list we could keep; quoted spans (《》, “”) are kept whole on top of that.
+Word boundaries come from jieba's dictionary segmentation (transforms/words.py), which knows
+far more Chinese words than any list we could keep; quoted spans (《》, “”) are kept whole on
+top of that.
 """
 from __future__ import annotations
 
-import logging
 import math
-from functools import lru_cache
 
 from pipeline.standard import CHARS_PER_LINE, TITLE_MAX_CHARS, TITLE_MAX_CHARS_PER_LINE
+from pipeline.transforms.words import segment
 
 _OPENING = "《“‘（〔【"
 _CLOSING = "》”’）〕】，。、；：？！"
@@ -22,21 +22,13 @@ UNSHAPED_COST = 100  # lengths neither trapezoid nor diamond
 EXTRA_LINES_TRIED = 2  # beyond the fewest lines the title needs
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 def _boundaries(title: str, keep: tuple[str, ...]) -> dict[int, str]:
     """Offsets where a line may break, each with the word that would start the next line:
     between words, outside quotes, never next to punctuation that must stay with its
     neighbour."""
     cuts: dict[int, str] = {}
     offset = 0
-    for word in _jieba().lcut(title, HMM=True):
+    for word in segment(title):
         cuts[offset] = word
         offset += len(word)
     # inside a quoted span no break, unless the span alone is longer than a line

@@ -75,7 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
             if host in settings.proxy_from:
                 user = request.headers.get(settings.proxy_header) or None
         else:
-            from pipeline.registry import current_user
+            from pipeline.register.registry import current_user
 
             user = current_user()
         if user is None and not path.startswith(OPEN_PATHS):

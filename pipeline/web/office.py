@@ -38,7 +38,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
 
     # --- the register -------------------------------------------------------------------------
     def _entries(code, year, status, q):
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         with Register(settings.db) as register:
             entries = register.entries(code or None, int(year) if year.isdigit() else None,
@@ -57,7 +57,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
             entries, events = _entries(code, year, status, q)
         except GongwenError as exc:
             entries, events, error = [], [], str(exc)
-        from pipeline import registerbook
+        from pipeline.register import book as registerbook
 
         shown = entries[-SHOWN_ENTRIES:]  # the last in register order; the export has all
         return page(request, "register.html", entries=shown, total=len(entries),
@@ -75,7 +75,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
     @app.post("/register/allocate", dependencies=[Depends(csrf)])
     def register_allocate(request: Request, code: str = Form(""), year: str = Form(""),
                           title: str = Form(""), key: str = Form("")):
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         key = key.strip() or forms.blank_form()["id"]
         try:
@@ -89,7 +89,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
 
     @app.post("/register/void", dependencies=[Depends(csrf)])
     def register_void(request: Request, number: str = Form(""), reason: str = Form("")):
-        from pipeline.registry import Register
+        from pipeline.register.registry import Register
 
         try:
             with Register(settings.db) as register:
@@ -101,8 +101,8 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
     @app.post("/register/import", dependencies=[Depends(csrf)])
     def register_import(request: Request, book: UploadFile | None = File(None)):
         """Continue from an existing 发文登记簿: all rows or none (registerbook.import_book)."""
-        from pipeline import registerbook
-        from pipeline.registry import Register
+        from pipeline.register import book as registerbook
+        from pipeline.register.registry import Register
 
         job_id, folder = jobs.new("register", user_of(request))
         try:
@@ -120,7 +120,7 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
     @app.get("/register/export.{fmt}")
     def register_export(request: Request, fmt: str, code: str = "", year: str = "",
                         status: str = "", q: str = ""):
-        from pipeline import registerbook
+        from pipeline.register import book as registerbook
 
         if fmt not in ("csv", "xlsx"):
             raise not_found()

@@ -24,7 +24,7 @@ THUMB_DPI = 40  # check thumbnails
 
 def init_worker(fonts: dict[str, str], warm: bool = True) -> None:
     global FONTS
-    from pipeline.fonts import FontBook
+    from pipeline.fonts.book import FontBook
     from pipeline.writers.atomic import die_with_parent
 
     die_with_parent()
@@ -154,7 +154,7 @@ def check(folder: str, name: str) -> dict:
 
 def fonts_report() -> dict:
     """`gongwen fonts`: which installed font serves each role."""
-    from pipeline.fontreport import font_report
+    from pipeline.fonts.report import font_report
 
     text, ok = font_report(FONTS)
     return {"report": text, "ok": ok}

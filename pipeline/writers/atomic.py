@@ -52,11 +52,33 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def sync_filesystem(folder: Path) -> None:
+    """Flush everything written to the filesystem holding `folder`, in one call: the barrier
+    a batch passes after writing its files with atomic_path(durable=False) and before the
+    manifest that says they are done (one flush instead of two per file, which took
+    10 ms a file on this machine's disk)."""
+    import ctypes
+
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        os.sync()
+        return
+    try:
+        if ctypes.CDLL(None, use_errno=True).syncfs(fd) != 0:
+            os.sync()
+    except (OSError, AttributeError):  # no syncfs (not Linux): every filesystem
+        os.sync()
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def atomic_path(target: Path):
+def atomic_path(target: Path, durable: bool = True):
     """Yield a temporary path in the target's folder; on success it is flushed to disk,
     given the ordinary file mode and renamed over the target; on any error it is removed,
-    so no half-written file is ever left under the real name."""
+    so no half-written file is ever left under the real name. With durable=False the file
+    is not flushed one by one: the caller calls sync_filesystem before recording it done."""
     target = Path(target)
     _make_folder(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{short_name(target.stem, 60)}.{os.getpid()}.",
@@ -65,9 +87,11 @@ def atomic_path(target: Path):
     try:
         yield Path(tmp)
         os.chmod(tmp, FILE_MODE)
-        fsync_path(Path(tmp))
+        if durable:
+            fsync_path(Path(tmp))
         os.replace(tmp, target)
-        fsync_path(target.parent)
+        if durable:
+            fsync_path(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pipeline import standard as gb
 from pipeline.errors import GongwenError
 from pipeline.model import Figure, Table
-from pipeline.writers.linebreak import break_lines
+from pipeline.text.linebreak import break_lines
 
 P = gb.LINE_PITCH_PT
 CORE_W = gb.mm_to_pt(gb.CORE_WIDTH_MM)

@@ -14,7 +14,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from pipeline import standard as gb
-from pipeline.fonts import FontBook
+from pipeline.fonts.book import FontBook
 from pipeline.model import Document, Figure, Heading, Seal, Table
 from pipeline.writers import docx_styles as styles
 from pipeline.writers import datablocks as dblk
@@ -23,8 +23,8 @@ from pipeline.writers import pagination as pg
 from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers import ooxml as ox
-from pipeline.writers.ooxml import el, emu_mm, ordered, pt, reorder, val
-from pipeline.writers.text_width import text_chars
+from pipeline.writers.ooxml import anchored_picture, el, emu_mm, ordered, pt, reorder, val
+from pipeline.text.width import text_chars
 
 
 
@@ -365,8 +365,8 @@ class _DocxWriter(walk.Writer):
         left, top = geo.seal_box(centre_x, seal.diameter_mm, seal.offset_mm)
         x, y = emu_mm(gb.pt_to_mm(left)), emu_mm(gb.pt_to_mm(top))
         self._drawing_id += 1
-        anchor = _anchor_xml(rid, size, size, x, y, self._drawing_id, name="印章",
-                             file="seal.png", behind=True)
+        anchor = anchored_picture(rid, size, size, x, y, self._drawing_id, name="印章",
+                                   file="seal.png", behind=True)
         return el("w:r", None, el("w:drawing", None, anchor))
 
     @walk.rule(walk.NOTE)
@@ -447,9 +447,9 @@ class _DocxWriter(walk.Writer):
         rid, _image = self.d.part.get_or_add_image(io.BytesIO(figure.png))
         width, height = dblk.figure_size(figure)
         self._drawing_id += 1
-        anchor = _anchor_xml(rid, emu_mm(gb.pt_to_mm(width)), emu_mm(gb.pt_to_mm(height)), 0, 0,
-                             self._drawing_id, name="图", file="chart.png", behind=False,
-                             alt=figure.alt)
+        anchor = anchored_picture(rid, emu_mm(gb.pt_to_mm(width)), emu_mm(gb.pt_to_mm(height)),
+                                  0, 0, self._drawing_id, name="图", file="chart.png",
+                                  behind=False, alt=figure.alt)
         out = [_para("GwTable", [el("w:r", None, el("w:drawing", None, anchor))],
                      el("w:keepNext") if figure.caption else None,
                      _spacing(0, figure.lines * P), val("w:jc", "left"))]
@@ -574,39 +574,6 @@ class _DocxWriter(walk.Writer):
         for i, section in enumerate(sections):
             self._section_props(section, numbered=not (blank and i == len(sections) - 1))
         return self.d
-
-
-def _anchor_xml(rid: str, cx: int, cy: int, x: int, y: int, drawing_id: int, *, name: str,
-                file: str, behind: bool, alt: str = ""):
-    """A floating picture (seal or chart) anchored to its paragraph, `x` from the core's left
-    edge and `y` below the paragraph's top, all in EMU; `behind` puts it under the text.
-    `name` is what Word's selection pane shows, `file` the picture's own name."""
-    from xml.sax.saxutils import quoteattr
-
-    from docx.oxml import parse_xml
-
-    return parse_xml(f"""
-<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
-  xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
-  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-  distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{drawing_id}"
-  behindDoc="{int(behind)}" locked="0" layoutInCell="1" allowOverlap="1">
-  <wp:simplePos x="0" y="0"/>
-  <wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
-  <wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
-  <wp:extent cx="{cx}" cy="{cy}"/>
-  <wp:effectExtent l="0" t="0" r="0" b="0"/>
-  <wp:wrapNone/>
-  <wp:docPr id="{drawing_id}" name="{name}{drawing_id}" descr={quoteattr(alt)}/>
-  <wp:cNvGraphicFramePr/>
-  <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
-    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="{file}"/><pic:cNvPicPr/></pic:nvPicPr>
-      <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
-      <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
-        <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
-  </a:graphicData></a:graphic>
-</wp:anchor>""")
 
 
 def write_docx(doc: Document, path: Path, fonts: FontBook | None = None) -> Path:

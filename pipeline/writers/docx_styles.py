@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline import forms
 from pipeline import standard as gb
 from pipeline.writers import ooxml as ox
 from pipeline.writers.ooxml import el, flag, fonts, ordered, pt, val
@@ -54,8 +55,6 @@ STYLE_BY_ID = {spec.style_id: spec for spec in STYLES}
 
 BODY_NUM_ID = 1  # the main text's heading numbering; each attachment gets its own after it
 _ABSTRACT_NUM_ID = 0
-_NUM_FORMATS = {1: ("chineseCounting", "%1、"), 2: ("chineseCounting", "（%2）"),
-                3: ("decimal", "%3."), 4: ("decimal", "（%4）")}
 
 
 def line_spacing(pitch_pt: float):
@@ -128,7 +127,7 @@ def build_styles(styles_element) -> None:
 
 
 def _level(level: int):
-    fmt, text = _NUM_FORMATS[level]
+    fmt, text = forms.word_number_format(level)
     spec = STYLE_BY_ID[HEADING_STYLE_IDS[level]]
     return ordered("w:lvl", [
         val("w:start", 1), val("w:numFmt", fmt), val("w:pStyle", spec.style_id),

@@ -16,14 +16,14 @@ from pathlib import Path
 import jinja2
 
 from pipeline import standard as gb
-from pipeline.fonts import FontBook, FontError, Substitution, advance, covers
+from pipeline.fonts.book import FontBook, FontError, Substitution, advance, covers
 from pipeline.model import Document, Figure, Heading, Table
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
 from pipeline.writers import walk
-from pipeline.writers.linebreak import break_lines
-from pipeline.writers.text_width import text_chars
+from pipeline.text.linebreak import break_lines
+from pipeline.text.width import text_chars
 
 P, CORE_W, CH = geo.P, geo.CORE_W, geo.CH
 TAIL = ("tail",)  # 附件说明, signature and 附注: kept on one page with body text

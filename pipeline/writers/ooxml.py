@@ -180,14 +180,60 @@ def fonts(name: str):
 
 def border(tag: str, thickness: Length, color: str, space: Length = ZERO):
     """A single line: w:sz in eighths of a point, w:space (gap to the text) in points."""
-    return el(tag, {"w:val": "single", "w:sz": round(thickness / _EMU_PER_PT * 8),
+    return el(tag, {"w:val": "single", "w:sz": _eighths(thickness),
                     "w:space": round(space / _EMU_PER_PT), "w:color": color})
 
 
-# Whole twips for the f-string parts of the certificate writer and EMU for picture anchors.
+def _eighths(length: Length) -> int:
+    return round(length / _EMU_PER_PT * 8)
+
+
+# Whole twips and eighths for the f-string parts of the certificate writer, EMU for picture
+# anchors.
 def twips_mm(millimetres: float) -> int:
     return _twips(mm(millimetres))
 
 
 def emu_mm(millimetres: float) -> int:
     return round(millimetres * 36000)
+
+
+def eighths_mm(millimetres: float) -> int:
+    return _eighths(mm(millimetres))
+
+
+def anchored_picture(rid: str, cx: int, cy: int, x: int, y: int, drawing_id: int, *, name: str,
+                     file: str, behind: bool, alt: str = "",
+                     relative_to: tuple[str, str] = ("margin", "paragraph")):
+    """A floating picture (a seal, a chart) as a wp:anchor element. By default `x` is from the
+    core's left edge and `y` below the top of the paragraph holding it; `relative_to`
+    ("page", "page") places it on the sheet instead (a certificate's seal). All in EMU;
+    `behind` puts it under the text. `name` is what Word's selection pane shows, `file` the
+    picture's own name."""
+    from xml.sax.saxutils import quoteattr
+
+    from docx.oxml import parse_xml
+
+    horizontal, vertical = relative_to
+    return parse_xml(f"""
+<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+  xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
+  xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+  distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{drawing_id}"
+  behindDoc="{int(behind)}" locked="0" layoutInCell="1" allowOverlap="1">
+  <wp:simplePos x="0" y="0"/>
+  <wp:positionH relativeFrom="{horizontal}"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
+  <wp:positionV relativeFrom="{vertical}"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
+  <wp:extent cx="{cx}" cy="{cy}"/>
+  <wp:effectExtent l="0" t="0" r="0" b="0"/>
+  <wp:wrapNone/>
+  <wp:docPr id="{drawing_id}" name="{name}{drawing_id}" descr={quoteattr(alt)}/>
+  <wp:cNvGraphicFramePr/>
+  <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
+    <pic:pic><pic:nvPicPr><pic:cNvPr id="{drawing_id}" name="{file}"/><pic:cNvPicPr/></pic:nvPicPr>
+      <pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+      <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
+        <a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>
+  </a:graphicData></a:graphic>
+</wp:anchor>""")

@@ -1,11 +1,12 @@
 """The PDF writer in a process of its own, started as the command starts.
 
 A cold `gongwen build` spends most of its time before the first page: importing WeasyPrint
-(Pango through cffi, ~0.7 s) and reading the fonts' tables for line setting, then reading the
-plan, numbering it and writing the .docx. The first two need nothing from the plan, so a
-child process does them while the parent reads the plan and writes the .docx on the other
-core; the parent then hands the finished document over and the child renders it. A child
-that fails sends its exception back; one that dies is reported as such.
+(Pango through cffi, ~0.7 s), reading the fonts' tables for line setting and WeasyPrint's
+first render (see _warm_up), then reading the plan, numbering it and writing the .docx. The
+first three need nothing from the plan, so a child process does them while the parent reads
+the plan; the parent then hands the finished document over, and the child renders the PDF
+while the parent writes the .docx on the other core. A child that fails sends its exception
+back; one that dies is reported as such.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _serve(conn) -> None:
 
     die_with_parent()
     from pipeline import standard as gb
-    from pipeline.fonts import FontBook, FontError
+    from pipeline.fonts.book import FontBook, FontError
     from pipeline.writers.pdf import font_config, write_pdf
 
     font_config()
@@ -29,6 +30,7 @@ def _serve(conn) -> None:
         book = FontBook()
         for role in gb.FONT_ROLES:
             book.metrics(role)
+        _warm_up(book)
     except FontError:
         pass  # reported by the render that needs the role
     while True:
@@ -47,9 +49,26 @@ def _serve(conn) -> None:
         conn.send(("ok", result))
 
 
+def _warm_up(book) -> None:
+    """Render a line in each role's font and throw it away. The first render of a process
+    loads Pango's fonts and has cffi parse the C types the font subsetting uses (0.3 s of
+    pycparser); done here, that happens while the parent is still reading the plan, and the
+    document's own render took half as long."""
+    from pipeline import standard as gb
+    from pipeline.writers.pdf import font_config, load_weasyprint
+
+    HTML = load_weasyprint().HTML
+
+    spans = "".join(f"<span style=\"font-family: '{book.face(role).family}'\">公文 1</span>"
+                    for role in gb.FONT_ROLES)
+    HTML(string=f"<p>{spans}</p>").render(font_config=font_config()).write_pdf()
+
+
 class PdfProcess:
-    """write_pdf(doc, path, fonts) in the child started by the constructor. The child ends
-    when this object is dropped (its pipe closes) or with this process (a daemon)."""
+    """The writer in the child started by the constructor: call it as write_pdf(doc, path,
+    fonts), or begin(...) now and call what it returns for the result later (the child
+    renders while this process does other work). The child ends when this object is dropped
+    (its pipe closes) or with this process (a daemon)."""
 
     def __init__(self):
         context = multiprocessing.get_context("fork")
@@ -58,12 +77,25 @@ class PdfProcess:
         self._process.start()
         child.close()
 
-    def write_pdf(self, doc, path: Path, fonts=None):
+    def begin(self, doc, path: Path, fonts=None):
+        """Hand the document to the child; returns the function that waits for the result
+        (call it exactly once, before handing over the next document)."""
         try:
             self._conn.send((doc, str(path), fonts))
+        except (OSError, BrokenPipeError):
+            raise GongwenError("the PDF writer process ended unexpectedly") from None
+        return self._finish
+
+    def _finish(self):
+        try:
             status, payload = self._conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             raise GongwenError("the PDF writer process ended unexpectedly") from None
         if status == "error":
             raise pickle.loads(payload)
         return payload
+
+    def write_pdf(self, doc, path: Path, fonts=None):
+        return self.begin(doc, path, fonts)()
+
+    __call__ = write_pdf

@@ -4,39 +4,20 @@ every kind of file, so a .docx, a PDF, a plan and a draft are judged alike."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipeline import standard as gb
 from pipeline.check.findings import WARNING, Hit
 from pipeline.check.measure import PAGE_CENTRE_MM
 from pipeline.check.registry import ALL_SOURCES, PLAN, PRINTED, TITLED, rule
-from pipeline.readers.draft import CIRCLED, CN_NUM, KINDS, _heading, import_lines
-from pipeline.transforms.punctuation import half_width_marks, has_old_date
+from pipeline.forms import (CIRCLED, CN_NUM, LEADING_ZERO_DATE, has_old_date, heading_form,
+                            heading_label, label_number)
+from pipeline.readers.draft import KINDS, import_lines
+from pipeline.transforms.punctuation import half_width_marks
 
 _TITLE_PUNCT_OK = set("《》“”‘’、（）")
-_LEADING_ZERO_DATE = re.compile(r"\d{4}年0\d月|\d{4}年\d{1,2}月0\d日")
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 HEADINGS = "headings run " + " → ".join(
-    lvl.pattern.format(cn="一", n=1) for lvl in gb.HEADING_LEVELS)
-
-
-def numeral_value(text: str) -> int:
-    """一 → 1, 十二 → 12, 二十一 → 21, ③ → 3, 12 → 12; 0 when not a numeral.
-    Python's own Unicode numeric values until the shared Chinese-numeral helper lands."""
-    if text.isdigit():
-        return int(text)
-    total = current = 0
-    try:
-        for ch in text:
-            value = int(unicodedata.numeric(ch))
-            if ch in "十百" and value in (10, 100):
-                total += (current or 1) * value
-                current = 0
-            else:
-                current = current * 10 + value
-    except (TypeError, ValueError):
-        return 0
-    return total + current
+    heading_label(lvl.level, 1) for lvl in gb.HEADING_LEVELS)
 
 
 def _title(m) -> str:
@@ -73,7 +54,7 @@ def _heading_events(m) -> list[tuple[str, Hit]]:
     seen_levels: set[int] = set()
     order_warned: set[int] = set()
     for line in m.lines:
-        found = _heading(line.text.strip()) if line.text.strip() else None
+        found = heading_form(line.text.strip()) if line.text.strip() else None
         if line.level and not (found and not found[1].startswith("#")):
             # a heading numbered by its style (Word numbering): it counts, its label is right
             found = (line.level, "", "", "")
@@ -88,7 +69,7 @@ def _heading_events(m) -> list[tuple[str, Hit]]:
             continue
         if level == 1 and len(line.text) > 80:
             continue  # a paragraph that merely starts with 一、
-        n = numeral_value(re.sub(r"[^0-9" + CN_NUM + CIRCLED + "]", "", typed))
+        n = label_number(re.sub(r"[^0-9" + CN_NUM + CIRCLED + "]", "", typed))
         loc = f"{m.unit} {line.line}"
         if typed != proper.rstrip():
             rule_id, says = ("heading-level3-form", "level 3 takes 1. (not 1、)") if level == 3 \
@@ -127,7 +108,7 @@ for _id in ("heading-brackets", "heading-level3-form", "heading-order", "heading
 def date_form(m):
     for line in m.lines:
         text = line.text.strip()
-        if text and (has_old_date(text) or _LEADING_ZERO_DATE.search(text)):
+        if text and (has_old_date(text) or LEADING_ZERO_DATE.search(text)):
             yield Hit(f"{m.unit} {line.line}", f"date not in the 2026年3月20日 form: {text[:30]}",
                       "Arabic numerals, full year, no leading zeros")
 

@@ -8,7 +8,7 @@ from collections import Counter
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
 from pipeline.check.registry import DOCX, PRINTED, TITLED, rule
-from pipeline.fonts import ROLE_LABELS
+from pipeline.fonts.book import ROLE_LABELS
 
 SIZE_TOL_PT = 0.5
 MAX_PER_RULE = 20  # a document set wholly in the wrong font needs no hundred lines saying so

@@ -2,12 +2,11 @@
 document number's form."""
 from __future__ import annotations
 
-import re
-
 from pipeline import standard as gb
 from pipeline.check.findings import Hit
 from pipeline.check.measure import CORE_TOP_MM
 from pipeline.check.registry import ALL_SOURCES, PRINTED, rule
+from pipeline.forms import DOC_NUMBER_LIKE, check_doc_number
 
 TOL = gb.TOLERANCE_MM
 # top edge of the mark's ink, from the page's top edge, per format
@@ -48,15 +47,12 @@ def mark_position(m):
                   "top)")
 
 
-_NUMBER_LIKE = re.compile(r"^\S{1,12}[〔\[(（【]\s*\d{2,4}\s*[〕\])）】]\s*第?\s*\d+\s*号")
 
 
 @rule("doc-number", "GB/T 9704 7.2.4", ALL_SOURCES)
 def doc_number(m):
-    from pipeline.readers.plan import check_doc_number
-
     for line in m.lines[:12]:  # the number stands in the header
-        found = _NUMBER_LIKE.match(line.text.strip())
+        found = DOC_NUMBER_LIKE.match(line.text.strip())
         if found:
             try:
                 check_doc_number(found.group(0).replace(" ", ""))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.readers.roster import read_roster
-from pipeline.registry import ISSUED, VOID, Entry, Register, RegisterError, parse_number
+from pipeline.register.registry import ISSUED, VOID, Entry, Register, RegisterError, parse_number
 from pipeline.writers.sheets import safe_cell, write_table
 
 HEADERS = ["序号", "发文字号", "标题", "文档键", "文件", "状态", "登记人", "登记时间",
@@ -31,7 +31,7 @@ def export(entries: list[Entry], path: Path) -> Path:
 
 def table(entries: list[Entry]) -> str:
     """The register as aligned text for a terminal."""
-    from pipeline.writers.text_width import text_chars
+    from pipeline.text.width import text_chars
 
     shown = [0, 1, 2, 3, 5, 6, 7, 8]
     grid = [[HEADERS[i] for i in shown]] + [[row[i] for i in shown] for row in rows_of(entries)]

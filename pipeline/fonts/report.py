@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipeline import standard as gb
-from pipeline.fonts import ROLE_LABELS, FontBook, FontError
+from pipeline.fonts.book import ROLE_LABELS, FontBook, FontError
 
 
 def font_report(fonts: FontBook) -> tuple[str, bool]:

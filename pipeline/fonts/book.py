@@ -112,7 +112,7 @@ def _cmap(face: Face) -> dict[int, str]:
 
 
 def covers(face: Face, char: str) -> bool:
-    return ord(char) in _cmap(face)
+    return ord(char) in _measures(face)[1]
 
 
 def _bounds(font: TTFont, glyph: str):
@@ -135,8 +135,8 @@ def line_extent(font: TTFont) -> tuple[int, int]:
     return abs(ascent), abs(descent)
 
 
-@lru_cache(maxsize=None)
-def metrics(face: Face) -> Metrics:
+def _measure(face: Face) -> tuple[tuple[float, ...], dict[int, float]]:
+    """(Metrics fields, {code point: advance in em}) read from the font file."""
     font = _font(face)
     upm = font["head"].unitsPerEm
     ascent, descent = line_extent(font)
@@ -147,16 +147,49 @@ def metrics(face: Face) -> Metrics:
     bottom = min(b[1] for b in boxes) if boxes else -descent
     dash = _bounds(font, cmap[ord(gb.PAGE_NUMBER_DASH)]) if ord(gb.PAGE_NUMBER_DASH) in cmap else None
     dash_middle = (dash[1] + dash[3]) / 2 if dash else upm * 0.33
-    return Metrics(ascent / upm, descent / upm, top / upm, bottom / upm, dash_middle / upm)
+    hmtx = font["hmtx"]
+    widths = {code: hmtx[glyph][0] / upm for code, glyph in cmap.items()}
+    return (ascent / upm, descent / upm, top / upm, bottom / upm, dash_middle / upm), widths
+
+
+_MEASURES_FORMAT = 1  # bump when _measure changes what it computes
+
+
+@lru_cache(maxsize=None)
+def _measures(face: Face) -> tuple[tuple[float, ...], dict[int, float]]:
+    """_measure's result, kept in the cache folder: decoding a CJK font's character map and
+    outlines took 0.2-0.7 s a face in every process that lays out a document; reading the
+    numbers back takes milliseconds."""
+    import hashlib
+    import marshal
+
+    from pipeline.cache import cache_dir, source_tag, write_atomically
+
+    try:
+        tag = source_tag(face.path, face.index, _MEASURES_FORMAT)
+    except OSError:
+        return _measure(face)
+    path = cache_dir() / f"font-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    found = _measure(face)
+    try:
+        write_atomically(path, lambda tmp: tmp.write_bytes(marshal.dumps(found)))
+    except OSError:
+        pass  # no writable cache folder: measured again next time
+    return found
+
+
+@lru_cache(maxsize=None)
+def metrics(face: Face) -> Metrics:
+    return Metrics(*_measures(face)[0])
 
 
 def advance(face: Face, char: str) -> float:
     """Horizontal advance of one character in em (0 when the face lacks it)."""
-    font = _font(face)
-    glyph = _cmap(face).get(ord(char))
-    if glyph is None:
-        return 0.0
-    return font["hmtx"][glyph][0] / font["head"].unitsPerEm
+    return _measures(face)[1].get(ord(char), 0.0)
 
 
 def parse_overrides(pairs: list[str] | None = None, env: str | None = None) -> dict[str, str]:
