@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import AssetError, GongwenError
 from pipeline.fonts.book import FontBook
-from pipeline.model import Document, Seal
+from pipeline.model import Document, Seal, Stamp
 from pipeline.readers.plan import (Plan, as_list, check_kind, plan_from_data, read_plan,
                                    to_document)
 from pipeline.readers.textfile import replace_unsafe
@@ -39,6 +39,18 @@ def _attach_seals(doc: Document, plan: Plan, src: Located) -> None:
         Seal(png=prepare_seal(base / p, plan=src.file, line=line), diameter_mm=sig.seal_size_mm,
              offset_mm=tuple(sig.seal_offset_mm))
         for p in paths]
+
+
+def _attach_stamp(doc: Document, plan: Plan, src: Located) -> None:
+    """The 签名章 of a 命令 (GB/T 9704 7.3.5.3): prepared like a seal, red on a transparent
+    ground, so it presses nothing white over the page."""
+    sig = plan.signature
+    if not sig or not sig.stamp or not doc.signature:
+        return
+    line = src.line_of(("signature", "stamp"))
+    png = prepare_seal(src.file.parent / sig.stamp, plan=src.file, field="signature.stamp",
+                       line=line)
+    doc.signature.stamp = Stamp(png=png, height_mm=sig.stamp_height_mm)
 
 
 def _number_year(doc: Document) -> int:
@@ -83,6 +95,7 @@ def document_from_plan(path: Path, row: dict | None = None,
     if doc.title_note:
         doc.title_note_lines = title_note_lines(doc.title_note)
     _attach_seals(doc, plan, src)
+    _attach_stamp(doc, plan, src)
     return doc, plan
 
 

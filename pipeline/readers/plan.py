@@ -18,7 +18,8 @@ from pipeline.forms import check_doc_number, format_date
 from pipeline.readers.body import parse_body
 from pipeline.readers.validation import plan_error
 from pipeline.readers.yamlsource import Located, dotted, load_located
-from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM
+from pipeline import standard as gb
+from pipeline.standard import COPY_NUMBER_DIGITS, SEAL_DIAMETER_MM, STAMP_HEIGHT_MM
 from pipeline.transforms.placeholders import fill_tree, time_budget
 
 Text = str
@@ -53,8 +54,13 @@ class SignaturePlan(_Strict):
                                                  le=limits.MAX_OFFSET_MM)],
                           Annotated[float, Field(ge=-limits.MAX_OFFSET_MM,
                                                  le=limits.MAX_OFFSET_MM)]] = (0.0, 0.0)
+    # 签名章 form (a 令, GB/T 9704 7.3.5.3): the signer's 职务 and signature-stamp image
+    title: Optional[Text] = None
+    stamp: Optional[Text] = None  # PNG path, relative to the plan
+    stamp_height_mm: float = Field(STAMP_HEIGHT_MM, gt=5, lt=60)
 
     _organ = field_validator("organ")(lambda v: _short(v))
+    _title = field_validator("title")(lambda v: _short(v))
 
     @field_validator("date")
     @classmethod
@@ -76,6 +82,18 @@ class ClosingPlan(_Strict):
         return format_date(value) if value is not None else None
 
 
+class MeetingPlan(_Strict):
+    """What a 纪要 adds: its number line and who attended (GB/T 9704 10.3)."""
+    issue: Optional[Text] = None  # 第12期
+    present: Optional[OneOrMany] = None  # 出席
+    absent: Optional[OneOrMany] = None  # 请假
+    attending: Optional[OneOrMany] = None  # 列席
+
+    _issue = field_validator("issue")(lambda v: _short(v))
+    _lists = field_validator("present", "absent", "attending")(
+        lambda v: _short(v, limits.MAX_LONG_LINE_CHARS))
+
+
 class AttachmentPlan(_Strict):
     title: Text = Field(max_length=limits.MAX_TITLE_CHARS)
     body: Optional[Text] = Field(None, max_length=limits.MAX_TEXT_CHARS)  # absent: only named
@@ -89,7 +107,10 @@ class Plan(_Strict):
     secrecy: Optional[Text] = None  # 密级和保密期限
     urgency: Optional[Text] = None  # 紧急程度
     organ: OneOrMany  # 发文机关
-    mark_suffix: Text = "文件"
+    format: Optional[Text] = None  # 文件 | 信函 | 命令 | 纪要 (GB/T 9704 clause 10); default by kind
+    mark_suffix: Optional[Text] = None  # default by format (standard.MARK_SUFFIX_OF_FORMAT)
+    order_number: Optional[Text] = None  # 令号 of a 命令, e.g. 第5号
+    meeting: Optional[MeetingPlan] = None  # a 纪要's number line and attendance
     number: Optional[Text] = None  # 发文字号, or "auto" to take the next from the register
     number_code: Optional[Text] = None  # 机关代字 for number: auto, e.g. 青政
     signers: Optional[OneOrMany] = None  # 签发人
@@ -116,6 +137,19 @@ class Plan(_Strict):
                      "urgency")
     @classmethod
     def _one_line(cls, value):
+        return _short(value)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value):
+        if value is not None and value not in gb.FORMATS:
+            raise ValueError(f"'{value}' is not a format: write one of "
+                             + ", ".join(gb.FORMATS))
+        return value
+
+    @field_validator("order_number")
+    @classmethod
+    def _order_number(cls, value):
         return _short(value)
 
     @field_validator("organ")
@@ -268,7 +302,46 @@ def _validated(src: Located, row: dict | None) -> tuple[Plan, Located]:
     except ValidationError as exc:
         raise plan_error(exc, src, Plan) from None
     plan._report = report
+    check_format(plan, lambda at, message: fail(at, message))
     return plan, src
+
+
+def format_of(plan: Plan) -> str:
+    """The plan's format: as written, else the one its kind takes (GB/T 9704 clause 10)."""
+    return plan.format or gb.FORMAT_OF_KIND.get(plan.kind or "", gb.FORMAT_DOCUMENT)
+
+
+def check_format(plan: Plan, fail) -> None:
+    """What one format requires or forbids, each named by its field. `fail(path, message)`
+    raises."""
+    fmt = format_of(plan)
+    sig = plan.signature
+    if plan.meeting is not None and fmt != gb.FORMAT_MINUTES:
+        fail(("meeting",), f"meeting (出席, 请假, 列席) belongs to a 纪要; this plan is in the "
+                           f"{fmt} format (write format: 纪要, or remove meeting)")
+    if plan.order_number and fmt != gb.FORMAT_ORDER:
+        fail(("order_number",), f"order_number (令号) belongs to a 命令（令）; this plan is in "
+                                f"the {fmt} format (write format: 命令, or remove order_number)")
+    if sig is not None and (sig.stamp or sig.title) and fmt != gb.FORMAT_ORDER:
+        at = ("signature", "stamp" if sig.stamp else "title")
+        fail(at, f"{dotted(at)} (签名章 and 职务) belongs to a 命令（令）; this plan is in the "
+                 f"{fmt} format")
+    if fmt == gb.FORMAT_MINUTES and sig is not None and sig.seal:
+        fail(("signature", "seal"), "a 纪要 carries no seal (GB/T 9704 10.3); remove "
+                                    "signature.seal")
+    if fmt == gb.FORMAT_ORDER:
+        if not plan.order_number:
+            fail(("order_number",), "a 命令（令） needs its 令号: write order_number, e.g. "
+                                    "order_number: 第5号")
+        if sig is None or not sig.stamp:
+            fail(("signature", "stamp"), "a 命令（令） ends with the signer's 签名章: write "
+                                         "signature.stamp, the path of the stamp's PNG image")
+        if not sig.title:
+            fail(("signature", "title"), "a 命令（令） names the signer's 职务 beside the "
+                                         "签名章: write signature.title, e.g. title: 县长")
+        if sig.seal:
+            fail(("signature", "seal"), "a 命令（令） is signed with the 签名章, not sealed; "
+                                        "remove signature.seal")
 
 
 def _body_start(src: Located, path: tuple) -> int | None:
@@ -291,9 +364,13 @@ def check_kind(doc: model.Document, plan: Plan, src: Located) -> None:
 def to_document(plan: Plan, src: Located) -> model.Document:
     """The document model of a validated plan (seal images are attached by the build)."""
     organs = as_list(plan.organ)
+    fmt = format_of(plan)
+    # a joint letter shows the lead organ's mark only (GB/T 9704 10.1)
+    marked = organs[:1] if fmt == gb.FORMAT_LETTER else organs
+    suffix = plan.mark_suffix if plan.mark_suffix is not None else gb.MARK_SUFFIX_OF_FORMAT[fmt]
     header = model.Header(
-        organ_names=organs,
-        mark_suffix=plan.mark_suffix,
+        organ_names=marked,
+        mark_suffix=suffix,
         copy_number=plan.copy_number or "",
         secrecy=plan.secrecy or "",
         urgency=plan.urgency or "",
@@ -310,6 +387,8 @@ def to_document(plan: Plan, src: Located) -> model.Document:
                                        first_line=_body_start(src, ("body",))), plan._report, src),
         note=(plan.note or "").strip("()（） "),
         kind=plan.kind or "",
+        format=fmt,
+        order_number=plan.order_number or "",
         key=plan.id or f"plan:{src.file.resolve()}",
         number_code=plan.number_code if plan.number == "auto" else "",
         source=src.file,
@@ -324,12 +403,19 @@ def to_document(plan: Plan, src: Located) -> model.Document:
                     att.body, file=src.file, field=field,
                     first_line=_body_start(src, ("attachments", i, "body"))), plan._report, src,
                     ("attachments", i, "body"))))
+    if plan.meeting is not None or fmt == gb.FORMAT_MINUTES:
+        m = plan.meeting or MeetingPlan()
+        doc.meeting = model.Meeting(issue=m.issue or "", present=as_list(m.present),
+                                    absent=as_list(m.absent), attending=as_list(m.attending))
     if plan.signature:
         doc.signature = model.Signature(organs=as_list(plan.signature.organ) or organs,
-                                        date=plan.signature.date)
+                                        date=plan.signature.date,
+                                        signer_title=plan.signature.title or "")
     if plan.closing:
         cc = "，".join(as_list(plan.closing.cc)).rstrip("。.")
+        # a letter's 版记 has no printing office or date (GB/T 9704 10.1)
+        letter = fmt == gb.FORMAT_LETTER
         doc.closing = model.Closing(copies_to=f"{cc}。" if cc else "",
-                                    printer=plan.closing.printer or "",
-                                    print_date=plan.closing.date or "")
+                                    printer="" if letter else plan.closing.printer or "",
+                                    print_date="" if letter else plan.closing.date or "")
     return doc

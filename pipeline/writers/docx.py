@@ -20,6 +20,7 @@ from pipeline.writers import docx_styles as styles
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
+from pipeline.writers import special_docx as shapes
 from pipeline.writers import walk
 from pipeline.writers.atomic import atomic_path
 from pipeline.writers import ooxml as ox
@@ -109,6 +110,13 @@ def _tabs(*stops: tuple[str, float]):
     return ox.tab_stops(*[(kind, pt(pos)) for kind, pos in stops])
 
 
+def _red_line():
+    """The red separator: a bottom border 4 mm under the ink of the paragraph's line (a
+    发文字号, a 纪要's date line), across the whole core."""
+    return el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
+                                        pt(LAYOUT.red_line_gap())))
+
+
 def _heading_para(block: Heading, style: str, *ppr):
     """A heading paragraph: the level's style numbers it (live numbering) and sets label and
     heading text in the level's font; the text of a run-in heading runs on in the body font,
@@ -127,8 +135,9 @@ def _blank(n: int = 1):
 class _DocxWriter(walk.Writer):
     """One rule per element kind (writers.walk); each appends its paragraphs and tables."""
 
-    def __init__(self, doc: Document, pages: pg.Pages):
+    def __init__(self, doc: Document, pages: pg.Pages, fonts: FontBook | None = None):
         self.doc = doc
+        self.fonts = fonts or FontBook()
         self.pages = pages  # the pagination the PDF writer also follows
         self.d = docx.Document()
         self.body = self.d.element.body
@@ -204,10 +213,7 @@ class _DocxWriter(walk.Writer):
     def _doc_number(self, e: walk.Element) -> None:
         h = e.node
         blank = LAYOUT.doc_number_before(*self._mark)
-        # the red line: a bottom border 4 mm under the number's ink, across the whole core
-        space = LAYOUT.red_line_gap()
-        red_line = el("w:pBdr", None, ox.border("w:bottom", pt(gb.RED_LINE_WIDTH_PT), gb.RED,
-                                                pt(space)))
+        red_line = _red_line()
         if not h.signers:
             self.blocks.append(_para("GwDocNumber", [_run(h.number)] if h.number else [],
                                      _spacing(blank), red_line))
@@ -230,6 +236,87 @@ class _DocxWriter(walk.Writer):
                 ppr.append(red_line)
             self.blocks.append(_para("GwDocNumber", runs, *ppr))
 
+    # the special formats' heads (GB/T 9704 clause 10)
+    def _drawing(self, anchor):
+        self._drawing_id += 1
+        return el("w:r", None, el("w:drawing", None, anchor))
+
+    @walk.rule(walk.LETTER_HEAD)
+    def _letter_head(self, e: walk.Element) -> None:
+        """信函 (10.1): mark and double lines as shapes at their places on the page (the mark
+        stands above the core); the 份号 … and 发文字号 lines in the flow, between spacers
+        that make the head whole grid lines high."""
+        h = e.node.header
+        size, line = geo.organ_mark_type(h)
+        stack = geo.header_lines(h)
+        # the glyphs' height from the font itself: the LibreOffice ink model holds at body
+        # and title sizes, a letter's mark is larger
+        m = self.fonts.metrics(gb.ROLE_ORGAN_MARK)
+        head = geo.letter_head(LAYOUT.ink, DOCX_TOP_MARGIN_PT, size, line, rows=len(stack),
+                               mark_ink_height=(m.ink_top - m.ink_bottom) * size)
+        top, left = DOCX_TOP_MARGIN_PT, geo.CORE_LEFT
+        mark = _para("GwOrganMark", [_run(h.organ_names[0] + h.mark_suffix,
+                                          gb.ROLE_ORGAN_MARK, size, gb.RED)],
+                     _spacing(0, line))
+        runs = [self._drawing(shapes.text_box(left, top + head.mark_y, CORE_W, line,
+                                              self._drawing_id + 1, mark, "发文机关标志"))]
+        for bar in head.rules:
+            runs.append(self._drawing(shapes.bar(left + bar.x, top + bar.y, bar.width,
+                                                 bar.thickness, self._drawing_id + 1)))
+        self.blocks.append(_para("GwHeaderLine", runs, _spacing(0, head.number_y)))
+        rows = [(text, role) for text, role, _element in stack] or [("", gb.ROLE_BODY)]
+        for i, (text, role) in enumerate(rows):
+            line_runs = [_run(text, role)] if text else []
+            if i == 0 and h.number:  # the 发文字号 flush right on the first line
+                line_runs += [_run("\t"), _run(h.number)]
+            style = "GwDocNumber" if i == 0 and h.number else "GwHeaderLine"
+            self.blocks.append(_para(style, line_runs, _tabs(("right", CORE_W)),
+                                     val("w:jc", "left")))
+        rest = head.lines * P - head.number_y - len(rows) * P
+        self.blocks.append(_para("GwHeaderLine", (), _spacing(0, max(1.0, rest))))
+
+    @walk.rule(walk.ORDER_HEAD)
+    def _order_head(self, e: walk.Element) -> None:
+        """命令（令） (10.2): organ + 令 20 mm below the core's top, the 令号 centred two blank
+        lines below (on the grid), two blank lines before the body; no red line."""
+        h = e.node.header
+        size, line = geo.organ_mark_type(h)
+        lines = len(geo.header_lines(h))
+        before = LAYOUT.organ_mark_before(lines, size, line,
+                                          from_core_mm=gb.ORDER_MARK_TOP_FROM_CORE_MM)
+        self.blocks.append(_para("GwOrganMark", [_run(h.organ_names[0] + h.mark_suffix,
+                                                      gb.ROLE_ORGAN_MARK, size, gb.RED)],
+                                 _spacing(before, line)))
+        self.blocks.append(_para("GwOrderNumber", [_run(e.node.order_number)], _spacing(
+            LAYOUT.order_number_before(lines, before, size, line))))
+        self.blocks += _blank(gb.ORDER_BODY_BLANK_LINES_ABOVE)
+
+    @walk.rule(walk.MINUTES_HEAD)
+    def _minutes_head(self, e: walk.Element) -> None:
+        """纪要 (10.3): organ + 纪要 where a 文件's mark stands; the number line (第12期)
+        centred where a 发文字号 stands, the issuing office on the left and the date on the
+        right under it, the red line under them (writers/special_html.py says why)."""
+        doc = e.node
+        self._organ_mark(walk.Element(walk.ORGAN_MARK, doc.header))
+        blank = LAYOUT.doc_number_before(*self._mark)
+        red_line = _red_line()
+        paras = []
+        if doc.meeting and doc.meeting.issue:
+            paras.append([[_run(doc.meeting.issue)], []])
+        if doc.signature:
+            side = gb.SIGNER_INDENT_CHARS * CH
+            paras.append([[_run("\t" + "、".join(doc.signature.organs) + "\t"
+                                + doc.signature.date)],
+                          [_tabs(("left", side), ("right", CORE_W - side)),
+                           val("w:jc", "left")]])
+        if not paras:
+            paras.append([[], []])
+        for i, (runs, ppr) in enumerate(paras):
+            ppr = ppr + [_spacing(blank if i == 0 else 0)]
+            if i == len(paras) - 1:
+                ppr.append(red_line)
+            self.blocks.append(_para("GwIssueLine", runs, *ppr))
+
     # --- 主体 -----------------------------------------------------------------------
     def _title(self, lines: list[str], before_pt: float, style: str = "GwTitle") -> None:
         runs = []
@@ -241,7 +328,9 @@ class _DocxWriter(walk.Writer):
 
     @walk.rule(walk.TITLE)
     def _main_title(self, e: walk.Element) -> None:
-        self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P)
+        # a letter's head already holds the blank lines above its title
+        before = 0.0 if e.node.format == gb.FORMAT_LETTER else gb.TITLE_BLANK_LINES_ABOVE * P
+        self._title(e.node.title_lines or [e.node.title], before)
 
     @walk.rule(walk.TITLE_NOTE)
     def _title_note(self, e: walk.Element) -> None:
@@ -369,6 +458,45 @@ class _DocxWriter(walk.Writer):
                                    file="seal.png", behind=True)
         return el("w:r", None, el("w:drawing", None, anchor))
 
+    @walk.rule(walk.STAMP_SIGNATURE)
+    def _stamp_signature(self, e: walk.Element) -> None:
+        """The 签名章 form (7.3.5.3): two blank lines; a block of whole lines holding the
+        stamp (anchored to its first spacer) and the 职务 centred on the stamp's height; one
+        blank line; the date four characters in from the right."""
+        sig = e.node
+        place = geo.stamp_layout(geo.png_aspect(sig.stamp.png), sig.stamp.height_mm,
+                                 LAYOUT.ink)
+        rid, _image = self.d.part.get_or_add_image(io.BytesIO(sig.stamp.png))
+        self._drawing_id += 1
+        anchor = anchored_picture(rid, emu_mm(gb.pt_to_mm(place.width)),
+                                  emu_mm(gb.pt_to_mm(place.height)),
+                                  emu_mm(gb.pt_to_mm(place.left)), emu_mm(gb.pt_to_mm(place.top)),
+                                  self._drawing_id, name="签名章", file="stamp.png",
+                                  behind=False, alt="签名章")
+        self.blocks += _blank(gb.STAMP_BLANK_LINES_ABOVE)
+        above = max(1.0, place.title_y)
+        self.blocks.append(_para("GwSignature", [el("w:r", None, el("w:drawing", None, anchor))],
+                                 _spacing(0, above)))
+        self.blocks.append(_para("GwSignature", [_run(sig.signer_title)],
+                                 _ind(left=place.title_x)))
+        below = place.lines * P - above - P
+        self.blocks.append(_para("GwSignature", (), _spacing(0, max(1.0, below))))
+        self.blocks.append(_para("GwSignature", [_run(sig.date)],
+                                 _spacing(gb.STAMP_DATE_BLANK_LINES_ABOVE * P),
+                                 _ind(right=place.date_right), val("w:jc", "right")))
+
+    @walk.rule(walk.ATTENDANCE)
+    def _attendance(self, e: walk.Element) -> None:
+        """出席, 请假, 列席 (10.3): one blank line, each list a paragraph: the label in 黑体
+        two characters in, the names after it, wrapped lines hanging under the first name."""
+        indent = gb.MINUTES_ATTENDANCE_INDENT_CHARS * CH
+        before = gb.MINUTES_ATTENDANCE_BLANK_LINES_ABOVE * P
+        for i, (label, names, names_x) in enumerate(geo.attendance_lines(e.node)):
+            self.blocks.append(_para("GwSignature", [_run(label, gb.ROLE_ATTENDANCE_LABEL),
+                                                     _run(names)],
+                                     _spacing(before if i == 0 else 0),
+                                     _ind(left=names_x, hanging=names_x - indent)))
+
     @walk.rule(walk.NOTE)
     def _note(self, e: walk.Element) -> None:
         self.blocks.append(_para("GwNote", [_run(geo.parenthesised(e.node))]))
@@ -472,10 +600,13 @@ class _DocxWriter(walk.Writer):
             rows.append(_para("GwClosing", [_run(lay.printer + tab)],
                               _tabs(("right", CORE_W - side)), _ind(left=side)))
         thick, thin = ox.mm(gb.CLOSING_THICK_LINE_MM), ox.mm(gb.CLOSING_THIN_LINE_MM)
+        ruled = self.doc.format != gb.FORMAT_LETTER  # a letter's 版记 has no rules (10.1)
         table_borders = el("w:tblBorders", None, ox.border("w:top", thick, gb.BLACK),
                            val("w:left", "nil"), ox.border("w:bottom", thick, gb.BLACK),
                            val("w:right", "nil"), ox.border("w:insideH", thin, gb.BLACK),
-                           val("w:insideV", "nil"))
+                           val("w:insideV", "nil")) if ruled else el("w:tblBorders", None, *[
+                               val(f"w:{edge}", "nil") for edge in
+                               ("top", "left", "bottom", "right", "insideH", "insideV")])
         trs = [el("w:tr", None, ordered("w:trPr", [
                       el("w:cantSplit"),
                       ox.row_height(pt(P), "atLeast")]),
@@ -486,7 +617,7 @@ class _DocxWriter(walk.Writer):
         # bottom edge (35 mm up), below the text it shares the page with or from the top of a
         # page of its own. Section bottom alignment or a floating table would say the same,
         # but LibreOffice ignores both for a full-width table
-        top = geo.closing_top(sum(heights), len(rows)) - DOCX_TOP_MARGIN_PT
+        top = geo.closing_top(sum(heights), len(rows), ruled) - DOCX_TOP_MARGIN_PT
         if self.pages.closing == pg.SHARED:
             pages = self.pages
             # table rows on that page are single-spaced here, taller than in the PDF
@@ -525,7 +656,7 @@ class _DocxWriter(walk.Writer):
         element.append(_para("GwPageNumber", [_run(f"{dash} "), *field, _run(f" {dash}")],
                              ind, val("w:jc", side), _spacing(0, _FOOTER_LINE_PT)))
 
-    def _section_props(self, section, *, numbered: bool) -> None:
+    def _section_props(self, section, *, numbered: bool, first_numbered: bool = True) -> None:
         section.page_width = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_WIDTH_MM))
         section.page_height = docx.shared.Pt(gb.mm_to_pt(gb.PAGE_HEIGHT_MM))
         whole = ox.section_length
@@ -538,6 +669,9 @@ class _DocxWriter(walk.Writer):
         section.gutter = 0
         self._footer(section.footer, "right" if numbered else "none")
         self._footer(section.even_page_footer, "left" if numbered else "none")
+        if not first_numbered:  # a letter's first page (GB/T 9704 10.1)
+            section.different_first_page_header_footer = True  # w:titlePg
+            self._footer(section.first_page_footer, "none")
         sect = section._sectPr
         for old in sect.findall(qn("w:docGrid")):
             sect.remove(old)
@@ -572,7 +706,8 @@ class _DocxWriter(walk.Writer):
         self.body.append(el("w:sectPr"))
         sections = list(self.d.sections)
         for i, section in enumerate(sections):
-            self._section_props(section, numbered=not (blank and i == len(sections) - 1))
+            self._section_props(section, numbered=not (blank and i == len(sections) - 1),
+                                first_numbered=i > 0 or self.pages.numbered[0])
         return self.d
 
 
@@ -581,7 +716,8 @@ def write_docx(doc: Document, path: Path, fonts: FontBook | None = None) -> Path
     where the PDF writer's line layout ends them (writers.pagination)."""
     from pipeline.writers.html import paginate
 
-    built = _DocxWriter(doc, paginate(doc, fonts or FontBook())).build()
+    fonts = fonts or FontBook()
+    built = _DocxWriter(doc, paginate(doc, fonts), fonts).build()
     with atomic_path(path) as tmp:
         built.save(str(tmp))
     return path

@@ -37,6 +37,8 @@ STYLES = [
     StyleSpec("GwDocNumber", "发文字号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwHeaderLine", "版头", gb.ROLE_BODY, align="left"),
     StyleSpec("GwTitleNote", "题注", gb.ROLE_TITLE_NOTE, gb.TITLE_NOTE_SIZE_PT, "center"),
+    StyleSpec("GwOrderNumber", "令号", gb.ROLE_BODY, align="center"),
+    StyleSpec("GwIssueLine", "纪要期号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwAddressee", "主送机关", gb.ROLE_BODY),
     StyleSpec("GwAttachmentNote", "附件说明", gb.ROLE_BODY, align="left"),
     StyleSpec("GwSignature", "署名和成文日期", gb.ROLE_BODY, align="left"),

@@ -47,10 +47,12 @@ class Layout:
         """What is left under 22 line boxes; half a point of slack absorbs rounding."""
         return PAGE_H - self.top_margin - gb.LINES_PER_PAGE * P - 0.5
 
-    def organ_mark_before(self, lines_above: int, size: float, line: float) -> float:
-        """Space above the organ mark's line box so its ink top is 35 mm below the core's top;
-        `lines_above` body lines (份号, 密级, 紧急程度) come first."""
-        target = CORE_TOP + gb.mm_to_pt(gb.ORGAN_MARK_TOP_FROM_CORE_MM)
+    def organ_mark_before(self, lines_above: int, size: float, line: float,
+                          from_core_mm: float = gb.ORGAN_MARK_TOP_FROM_CORE_MM) -> float:
+        """Space above the organ mark's line box so its ink top is 35 mm below the core's top
+        (20 mm for a 令: `from_core_mm`); `lines_above` body lines (份号, 密级, 紧急程度)
+        come first."""
+        target = CORE_TOP + gb.mm_to_pt(from_core_mm)
         line_top = self.top_margin + lines_above * P
         return max(0.0, target - self.ink.top(gb.ROLE_ORGAN_MARK, size, line) - line_top)
 
@@ -62,6 +64,14 @@ class Layout:
         below_mark = mark_line - self.ink.bottom(gb.ROLE_ORGAN_MARK, mark_size, mark_line)
         return max(0.0, gap - below_mark - self.ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P))
 
+    def order_number_before(self, lines_above: int, mark_before: float, size: float,
+                            line: float) -> float:
+        """Space above a 令's 令号: two blank lines under the mark as for a 发文字号, then
+        moved to the nearest grid line so the body below stays on the standard's lines."""
+        before = self.doc_number_before(size, line)
+        used = lines_above * P + mark_before + line + before
+        return before + round(used / P) * P - used
+
     def red_line_gap(self) -> float:
         """From the bottom of the number's line box to the top of the red line's stroke."""
         below_ink = P - self.ink.bottom(gb.ROLE_BODY, gb.BODY_SIZE_PT, P)
@@ -69,11 +79,12 @@ class Layout:
                    - gb.RED_LINE_WIDTH_PT / 2)
 
 
-def closing_top(rows_height: float, rows: int) -> float:
+def closing_top(rows_height: float, rows: int, ruled: bool = True) -> float:
     """Page y of the 版记's first rule, so that its last rule lies on the core's bottom: the
-    rows, a thick rule above and below them and a thin one between each two."""
+    rows, a thick rule above and below them and a thin one between each two. A letter's 版记
+    has no rules (`ruled` False, GB/T 9704 10.1): its last row ends on the core's bottom."""
     thick, thin = gb.CLOSING_THICK_LINE_MM, gb.CLOSING_THIN_LINE_MM
-    rules_height = gb.mm_to_pt(2 * thick + max(0, rows - 1) * thin)
+    rules_height = gb.mm_to_pt(2 * thick + max(0, rows - 1) * thin) if ruled else 0.0
     return CORE_BOTTOM - rows_height - rules_height
 
 
@@ -180,6 +191,127 @@ def organ_mark_type(header) -> tuple[float, float]:
     longest = max(len(n) for n in header.organ_names) + len(header.mark_suffix or "")
     size = gb.organ_mark_size_pt(longest)
     return size, size * 1.5
+
+
+# --- Special formats (GB/T 9704 clause 10) ------------------------------------------------
+PAGE_W = gb.mm_to_pt(gb.PAGE_WIDTH_MM)
+CORE_LEFT = gb.mm_to_pt(gb.MARGIN_LEFT_MM)  # page x of the core's left edge
+
+
+@dataclass(frozen=True)
+class Stroke:
+    """A filled horizontal bar: `x` from the core's left edge, `y` (its top) from the top of
+    the block that holds it, both in pt."""
+    x: float
+    y: float
+    width: float
+    thickness: float
+
+
+def letter_rule(top_page_y: float, thick_first: bool, flow_top: float) -> list[Stroke]:
+    """A letter's red double line, 170 mm centred on the page, its upper edge at
+    `top_page_y`: thick over thin under the mark, thin over thick at the page's foot."""
+    x = (PAGE_W - gb.mm_to_pt(gb.LETTER_RULE_LENGTH_MM)) / 2 - CORE_LEFT
+    w = gb.mm_to_pt(gb.LETTER_RULE_LENGTH_MM)
+    thick, thin = gb.mm_to_pt(gb.LETTER_RULE_THICK_MM), gb.mm_to_pt(gb.LETTER_RULE_THIN_MM)
+    gap = gb.mm_to_pt(gb.LETTER_RULE_GAP_MM)
+    first, second = (thick, thin) if thick_first else (thin, thick)
+    y = top_page_y - flow_top
+    return [Stroke(x, y, w, first), Stroke(x, y + first + gap, w, second)]
+
+
+def letter_rule_height() -> float:
+    return gb.mm_to_pt(gb.LETTER_RULE_THICK_MM + gb.LETTER_RULE_GAP_MM + gb.LETTER_RULE_THIN_MM)
+
+
+@dataclass(frozen=True)
+class LetterHead:
+    """Where a 信函's head stands (GB/T 9704 10.1), in pt from the top of the page's flow
+    (the top margin; negative above it): line boxes' tops for the texts, bars for the rules.
+    The head takes `lines` whole grid lines, so the title and body below it stay on the
+    grid."""
+    mark_y: float  # top of the mark's line box
+    rules: list[Stroke]  # the double line under the mark, then the one at the page's foot
+    number_y: float  # top of the 份号/发文字号 line's box
+    lines: int  # grid lines the head occupies; the title stands on the next
+
+
+def letter_head(ink: Ink, flow_top: float, mark_size: float, mark_line: float,
+                rows: int = 1, mark_ink_height: float | None = None) -> LetterHead:
+    """Mark ink 30 mm from the page top; double line 4 mm under the mark's ink; the number
+    line's ink 7/8 of a 3号 character under the double line (`rows` lines there: 份号, 密级,
+    紧急程度 stacked on the left, the 发文字号 on the first, on the right); the title two
+    lines below the last, on the grid; the foot's double line 20 mm above the page
+    bottom. `mark_ink_height`: the mark's glyphs' own height, where the renderer's ink
+    model is measured at other sizes (LibreOffice's)."""
+    mark_ink_top = gb.mm_to_pt(gb.LETTER_MARK_TOP_FROM_PAGE_MM)
+    role = gb.ROLE_ORGAN_MARK
+    mark_y = mark_ink_top - ink.top(role, mark_size, mark_line) - flow_top
+    mark_ink_bottom = mark_ink_top + (ink.bottom(role, mark_size, mark_line)
+                                      - ink.top(role, mark_size, mark_line)
+                                      if mark_ink_height is None else mark_ink_height)
+    rule_top = mark_ink_bottom + gb.mm_to_pt(gb.LETTER_TOP_RULE_BELOW_MARK_MM)
+    number_ink = rule_top + letter_rule_height() + gb.LETTER_NUMBER_GAP_CHARS * gb.SIZE_3HAO_PT
+    number_y = number_ink - ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P) - flow_top
+    # the number's own grid line (by its ink), then the blank lines, then the title
+    number_line = int((number_ink - CORE_TOP) // P)
+    lines = number_line + max(1, rows) + gb.LETTER_TITLE_BLANK_LINES_ABOVE
+    foot = PAGE_H - gb.mm_to_pt(gb.LETTER_BOTTOM_RULE_ABOVE_PAGE_BOTTOM_MM) - letter_rule_height()
+    rules = letter_rule(rule_top, True, flow_top) + letter_rule(foot, False, flow_top)
+    return LetterHead(mark_y, rules, number_y, lines)
+
+
+@dataclass(frozen=True)
+class StampLayout:
+    """The 签名章 form (GB/T 9704 7.3.5.3) in pt: the stamp's box (`left` from the core's
+    left edge, `top` from the top of a block `lines` grid lines high), the 职务's line box
+    top in that block (its text centred on the stamp's height), and the date's right
+    indent."""
+    left: float
+    top: float
+    width: float
+    height: float
+    lines: int
+    title_x: float
+    title_y: float
+    date_right: float
+
+
+def stamp_layout(aspect: float, height_mm: float, ink: Ink) -> StampLayout:
+    """`aspect`: the stamp image's width over its height."""
+    h = gb.mm_to_pt(height_mm)
+    w = h * aspect
+    lines = max(1, int(-(-h // P)))
+    top = (lines * P - h) / 2
+    centre = top + h / 2
+    # the 职务's ink centred on the stamp's centre
+    ink_mid = (ink.top(gb.ROLE_BODY, gb.BODY_SIZE_PT, P) + ink.bottom(gb.ROLE_BODY,
+                                                                     gb.BODY_SIZE_PT, P)) / 2
+    return StampLayout(left=CORE_W - gb.STAMP_RIGHT_CHARS * CH - w, top=top, width=w, height=h,
+                       lines=lines, title_x=gb.STAMP_TITLE_LEFT_CHARS * CH,
+                       title_y=centre - ink_mid, date_right=gb.STAMP_DATE_RIGHT_CHARS * CH)
+
+
+def png_aspect(png: bytes) -> float:
+    """Width over height of a PNG, from its header."""
+    import struct
+
+    width, height = struct.unpack(">II", png[16:24])
+    return width / max(height, 1)
+
+
+def attendance_lines(meeting) -> list[tuple[str, str, float]]:
+    """A 纪要's attendance after the body (GB/T 9704 10.3) as (label with colon, names,
+    x of the names): each list on a new line, the label two characters in, the names after
+    the colon and wrapped lines aligned with its first character."""
+    indent = gb.MINUTES_ATTENDANCE_INDENT_CHARS * CH
+    out = []
+    for label, names in zip(gb.MINUTES_ATTENDANCE_LABELS,
+                            (meeting.present, meeting.absent, meeting.attending)):
+        if names:
+            head = label + "："
+            out.append((head, "、".join(names), indent + len(head) * CH))
+    return out
 
 
 @dataclass(frozen=True)

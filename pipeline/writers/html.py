@@ -21,6 +21,7 @@ from pipeline.model import Document, Figure, Heading, Table
 from pipeline.writers import datablocks as dblk
 from pipeline.writers import geometry as geo
 from pipeline.writers import pagination as pg
+from pipeline.writers import special_html as special
 from pipeline.writers import walk
 from pipeline.text.linebreak import break_lines
 from pipeline.text.width import text_chars
@@ -141,6 +142,11 @@ class Section:
     page: str = ""  # named page (a 版记 page after a blank page carries no number)
     before: float = 0.0  # space above the section's first block
     closing: bool = False  # the 版记
+    ruled: bool = True  # the 版记's rules (a letter's has none, GB/T 9704 10.1)
+    # drawn this much lower than its boxes stand: without rules, a letter's last 版记 line
+    # puts its ink, not its line box, on the core's bottom edge; moving the drawing only
+    # keeps the boxes, and so the pagination, on the grid
+    shift: float = 0.0
 
 
 class _Setter:
@@ -283,6 +289,19 @@ class _HtmlLayout(walk.Writer):
                 self.out.append(Placed(pieces, before=before if i == 0 else 0.0))
         self.out.append(Rule(self.layout.red_line_gap(), gb.RED_LINE_WIDTH_PT, gb.RED))
 
+    # the special formats' heads (GB/T 9704 clause 10)
+    @walk.rule(walk.LETTER_HEAD)
+    def _letter_head(self, e: walk.Element) -> None:
+        special.letter_header(self)
+
+    @walk.rule(walk.ORDER_HEAD)
+    def _order_head(self, e: walk.Element) -> None:
+        special.order_header(self)
+
+    @walk.rule(walk.MINUTES_HEAD)
+    def _minutes_head(self, e: walk.Element) -> None:
+        special.minutes_header(self, lambda gap: Rule(gap, gb.RED_LINE_WIDTH_PT, gb.RED))
+
     # --- 主体 -----------------------------------------------------------------------
     def _title(self, lines: list[str], before: float, where: str, role: str = gb.ROLE_TITLE,
                size: float = gb.TITLE_SIZE_PT) -> None:
@@ -294,8 +313,9 @@ class _HtmlLayout(walk.Writer):
 
     @walk.rule(walk.TITLE)
     def _main_title(self, e: walk.Element) -> None:
-        self._title(e.node.title_lines or [e.node.title], gb.TITLE_BLANK_LINES_ABOVE * P,
-                    e.where)
+        # a letter's head already holds the blank lines above its title
+        before = 0.0 if e.node.format == gb.FORMAT_LETTER else gb.TITLE_BLANK_LINES_ABOVE * P
+        self._title(e.node.title_lines or [e.node.title], before, e.where)
 
     @walk.rule(walk.TITLE_NOTE)
     def _title_note(self, e: walk.Element) -> None:
@@ -452,6 +472,14 @@ class _HtmlLayout(walk.Writer):
         date = self.set.one_line(sig.date, gb.ROLE_BODY, where="成文日期")
         self.out.append(Placed([(centres[-1] - date.lines[0].width / 2, date)], tag=TAIL))
 
+    @walk.rule(walk.STAMP_SIGNATURE)
+    def _stamp_signature(self, e: walk.Element) -> None:
+        special.stamp_signature(self, TAIL)
+
+    @walk.rule(walk.ATTENDANCE)
+    def _attendance(self, e: walk.Element) -> None:
+        special.attendance(self, TAIL)
+
     @walk.rule(walk.NOTE)
     def _note(self, e: walk.Element) -> None:
         self.out.append(self.set.para(geo.parenthesised(e.node), gb.ROLE_BODY, where=e.where,
@@ -490,15 +518,28 @@ class _HtmlLayout(walk.Writer):
         self.closing_rows = rows
         self.closing_lines = sum(len(r.lines) if isinstance(r, Para) else 1 for r in rows)
         # the 版记's first rule, from the top of the page's flow, when its last rule lies on
-        # the core's bottom edge
-        self.closing_top = geo.closing_top(sum(heights), len(rows)) - self.layout.top_margin
+        # the core's bottom edge (a letter's has no rules: its last row ends there)
+        self.closing_top = (geo.closing_top(sum(heights), len(rows), ruled=self._ruled)
+                            - self.layout.top_margin)
+
+    @property
+    def _ruled(self) -> bool:
+        return self.doc.format != gb.FORMAT_LETTER
+
+    @property
+    def _closing_shift(self) -> float:
+        if self._ruled:
+            return 0.0
+        return P - self.layout.ink.bottom(gb.ROLE_CLOSING, gb.CLOSING_SIZE_PT, P)
 
     # --- pages -----------------------------------------------------------------------------
     def paginate(self) -> pg.Pages:
         """The one pagination decision (writers.pagination), from the lines set above."""
         normal = lambda role, size: self.fonts.metrics(role).line_height(size)  # noqa: E731
         flows = [pg.Flow(pg.units_of(s.blocks, normal)) for s in self.sections]
-        self.pages = pg.paginate(flows[0], flows[1:], self.closing_lines)
+        self.pages = pg.paginate(flows[0], flows[1:], self.closing_lines,
+                                 first_numbered=gb.LETTER_FIRST_PAGE_NUMBERED
+                                 or self.doc.format != gb.FORMAT_LETTER)
         return self.pages
 
     def apply(self, pages: pg.Pages) -> None:
@@ -510,13 +551,16 @@ class _HtmlLayout(walk.Writer):
             return
         if pages.closing == pg.SHARED:
             section = Section(self.closing_rows, before=self.closing_top - pages.last_used,
-                              closing=True)
+                              closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         elif pages.closing == pg.OWN_PAGE:
             section = Section(self.closing_rows, break_before="page", before=self.closing_top,
-                              closing=True)
+                              closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         else:  # the blank page and the 版记 page after it carry no number (GB/T 9704 7.5)
             section = Section(self.closing_rows, break_before="left", page="closing",
-                              before=self.closing_top, closing=True)
+                              before=self.closing_top, closing=True, ruled=self._ruled,
+                              shift=self._closing_shift)
         self.sections.append(section)
 
     def _break_at(self, index: int, line: int) -> None:
@@ -589,6 +633,7 @@ def render_html(doc: Document, fonts: FontBook) -> HtmlResult:
         # the page-number box starts at the bottom margin's top edge
         "number_pad": geo.PAGE_NUMBER_DASH_Y - (geo.PAGE_H - lay.layout.bottom_margin)
         - dash_in_line,
+        "first_numbered": lay.pages.numbered[0],
     }
     css = _ENV.get_template("print.css.j2").render(gb=gb, geo=geo, page=page,
                                                    roles=_role_css(fonts, extra))

@@ -147,10 +147,11 @@ def settle_tail(units: list[Unit], first_used: float) -> tuple[list[int], int | 
 
 
 def paginate(main: Flow, attachments: list[Flow], closing_lines: int,
-             first_used: float = 0.0) -> Pages:
+             first_used: float = 0.0, first_numbered: bool = True) -> Pages:
     """The whole decision. `first_used`: what comes before the flow on page 1 (0 when the
     flow holds the header); `closing_lines`: the grid lines the 版记's rows take (0 without
-    a 版记)."""
+    a 版记); `first_numbered` False for a letter, whose first page has no number (GB/T 9704
+    10.1)."""
     starts, forced = settle_tail(main.units, first_used)
     pages = len(starts)
     tail = [i for i, u in enumerate(main.units) if u.tag[:1] == ("tail",)]
@@ -189,6 +190,7 @@ def paginate(main: Flow, attachments: list[Flow], closing_lines: int,
         else:
             closing, closing_page = AFTER_BLANK, pages + 2
             numbered += [False, False]
+    numbered[0] = numbered[0] and first_numbered
     return Pages(count=len(numbered), carry=carry, carry_chars=sum(map(len, lines)),
                  carry_lines=lines, closing=closing,
                  last_used=last_used, last_table_lines=table_lines,
@@ -211,6 +213,8 @@ def units_of(blocks: list, normal_line) -> list[Unit]:
                                 not (k == 0 and keep), tag))
         elif kind == "placed":
             out.append(Unit(block.line, block.before, block, 0, not keep, tag))
+        elif kind == "canvas":  # a letter's head, a 签名章: whole grid lines, unbreakable
+            out.append(Unit(block.height, block.before, block, 0, not keep, tag))
         elif kind == "rule":
             out.append(Unit(block.width, block.gap, block, 0, not keep, tag))
         elif kind == "joint_mark":

@@ -30,9 +30,16 @@ SIGNATURE = "signature"  # 署名, 成文日期, 印章 (7.3.5)
 NOTE = "note"  # 附注 (7.3.6)
 ATTACHMENT = "attachment"  # 附件 (7.3.7): its label and title; its blocks follow as body kinds
 CLOSING = "closing"  # 版记 (7.4)
+# The special formats (clause 10) put their own elements in place of the 文件 format's.
+LETTER_HEAD = "letter_head"  # 信函: mark, red double lines, 份号 … and 发文字号 (10.1)
+ORDER_HEAD = "order_head"  # 命令（令）: mark + 令, the 令号, the blank lines before the body (10.2)
+MINUTES_HEAD = "minutes_head"  # 纪要: mark, the number line (第12期), date, red line (10.3)
+STAMP_SIGNATURE = "stamp_signature"  # 职务, 签名章 and 成文日期 (7.3.5.3), a 令's signature
+ATTENDANCE = "attendance"  # 出席, 请假, 列席 after a 纪要's body (10.3)
 
-KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, TITLE_NOTE, ADDRESSEES, HEADING, PARAGRAPH, TABLE,
-         FIGURE, ATTACHMENT_NOTE, SIGNATURE, NOTE, ATTACHMENT, CLOSING)
+KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, TITLE_NOTE, ADDRESSEES, HEADING,
+         PARAGRAPH, TABLE, FIGURE, ATTACHMENT_NOTE, SIGNATURE, NOTE, ATTACHMENT, CLOSING,
+         LETTER_HEAD, ORDER_HEAD, MINUTES_HEAD, STAMP_SIGNATURE, ATTENDANCE)
 
 _BLOCK_KINDS = {Heading: HEADING, Paragraph: PARAGRAPH, Table: TABLE, Figure: FIGURE}
 
@@ -58,21 +65,34 @@ def _blocks(blocks, scope: int, where: str) -> Iterator[Element]:
 
 def walk(doc: Document) -> Iterator[Element]:
     """Every element of the document that is present, in the standard's order."""
-    h = doc.header
-    if h.copy_number or h.secrecy or h.urgency:
+    h, fmt = doc.header, doc.format
+    if fmt == gb.FORMAT_LETTER:  # its 份号, 密级, 紧急程度 stand under the double line
+        yield Element(LETTER_HEAD, doc, where="发文机关标志")
+    elif h.copy_number or h.secrecy or h.urgency:
         yield Element(HEADER_LINES, h, where="版头")
-    yield Element(ORGAN_MARK, h, where="发文机关标志")
-    yield Element(DOC_NUMBER, h, where="发文字号")
-    yield Element(TITLE, doc, where="标题")
-    if doc.title_note:
-        yield Element(TITLE_NOTE, doc, where="题注")
+    if fmt == gb.FORMAT_ORDER:
+        yield Element(ORDER_HEAD, doc, where="发文机关标志")
+    elif fmt == gb.FORMAT_MINUTES:
+        yield Element(MINUTES_HEAD, doc, where="发文机关标志")
+    elif fmt != gb.FORMAT_LETTER:
+        yield Element(ORGAN_MARK, h, where="发文机关标志")
+        yield Element(DOC_NUMBER, h, where="发文字号")
+    if fmt != gb.FORMAT_ORDER:  # a 令's body follows its 令号; the title names it in files
+        yield Element(TITLE, doc, where="标题")
+        if doc.title_note:
+            yield Element(TITLE_NOTE, doc, where="题注")
     # without 主送机关 (通告, 决议) a 文件 keeps the blank line above it: the element's text is ""
-    if doc.addressees or doc.format == gb.FORMAT_DOCUMENT:
+    if doc.addressees or fmt == gb.FORMAT_DOCUMENT:
         yield Element(ADDRESSEES, doc.addressees, where="主送机关")
     yield from _blocks(doc.blocks, -1, "正文")
     if doc.attachment_names:
         yield Element(ATTACHMENT_NOTE, doc.attachment_names, where="附件说明")
-    if doc.signature:
+    if fmt == gb.FORMAT_MINUTES:  # not signed (no 署名, no seal): its date is in the head
+        if doc.meeting and (doc.meeting.present or doc.meeting.absent or doc.meeting.attending):
+            yield Element(ATTENDANCE, doc.meeting, where="出席")
+    elif doc.signature and doc.signature.stamp:
+        yield Element(STAMP_SIGNATURE, doc.signature, where="签名章")
+    elif doc.signature:
         yield Element(SIGNATURE, doc.signature, where="署名")
     if doc.note:
         yield Element(NOTE, doc.note, where="附注")
