@@ -15,7 +15,7 @@ from pipeline.readers.textfile import replace_unsafe
 from pipeline.readers.yamlsource import Located
 from pipeline.transforms.numbering import number_headings
 from pipeline.transforms.seal import prepare_seal
-from pipeline.transforms.title import split_title, title_finding
+from pipeline.transforms.title import split_title, title_note_lines, title_finding
 from pipeline.writers.atomic import short_name, staged
 from pipeline.writers.docx import write_docx
 
@@ -92,6 +92,8 @@ def document_from_plan(path: Path, row: dict | None = None,
         number_headings(att.blocks)
         att.title_lines = split_title(att.title, keep=tuple(doc.header.organ_names))
     doc.title_lines = split_title(doc.title, keep=tuple(doc.header.organ_names))
+    if doc.title_note:
+        doc.title_note_lines = title_note_lines(doc.title_note)
     _attach_seals(doc, plan, src)
     _attach_stamp(doc, plan, src)
     return doc, plan

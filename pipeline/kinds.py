@@ -180,6 +180,40 @@ def _jueding_no_request(doc: Document) -> str:
     return f"a 决定 decides and asks nothing: '{asks[0][:30]}'" if asks else ""
 
 
+# --- 决议 (条例 第八条(一): 会议讨论通过的重大决策事项) -------------------------------------
+# the adoption line: the date and the meeting that adopted it, ending in 通过 (or 批准)
+ADOPTION = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\S*(?:通过|批准)$")
+
+
+def _jueyi_adoption(doc: Document) -> str:
+    # a 决议 has no 署名 or seal: the adoption line under its title says who adopted it and when
+    if not doc.title_note:
+        return ("a 决议 carries its adoption line under the title: write title_note, e.g. "
+                "2026年1月10日青山镇第十八届人民代表大会第五次会议通过")
+    if not ADOPTION.search(doc.title_note):
+        return (f"a 决议's title_note gives the date and the meeting that adopted it, ending in "
+                f"通过: '{doc.title_note[:30]}'")
+    return ""
+
+
+def _jueyi_no_addressee(doc: Document) -> str:
+    if doc.addressees:
+        return f"a 决议 is adopted by a meeting and sent to no one: remove to ('{doc.addressees}')"
+    return ""
+
+
+# --- 通告, 公告 (条例 第八条(四)(五): 公布, 在一定范围内 / 向国内外 宣布) ----------------------------
+def _posted_no_addressee(kind: str):
+    # a 通告 or 公告 is posted or published for everyone: a 主送机关 is a sign of the wrong 文种
+    # (a 通知 names whom it is sent to)
+    def check(doc: Document) -> str:
+        if doc.addressees:
+            return (f"a {kind} is posted publicly and has no 主送机关: remove to "
+                    f"('{doc.addressees}'), or write a 通知")
+        return ""
+    return check
+
+
 _REGULATION = "党政机关公文处理工作条例"
 RULES = (
     Rule("qingshi-one-matter", "请示", f"{_REGULATION} 第十五条 一文一事", WARNING, "body",
@@ -209,6 +243,14 @@ RULES = (
          _jueding_date),
     Rule("jueding-no-request", "决定", f"{_REGULATION} 第八条", WARNING, "body",
          _jueding_no_request),
+    Rule("jueyi-adoption", "决议", f"{_REGULATION} 第八条 会议讨论通过; practice: 题注", ERROR,
+         "title_note", _jueyi_adoption),
+    Rule("jueyi-no-addressee", "决议", "practice: a 决议 has no 主送机关", WARNING, "to",
+         _jueyi_no_addressee),
+    Rule("tonggao-no-addressee", "通告", f"{_REGULATION} 第八条 公布", WARNING, "to",
+         _posted_no_addressee("通告")),
+    Rule("gonggao-no-addressee", "公告", f"{_REGULATION} 第八条 宣布", WARNING, "to",
+         _posted_no_addressee("公告")),
 )
 
 

@@ -114,6 +114,10 @@ class Document:
     header: Header
     title: str
     title_lines: list[str] = field(default_factory=list)  # set by transforms.title
+    # 题注: a line in parentheses under the title, e.g. a 决议's adoption line
+    # (2026年1月10日…会议通过), without the parentheses; the writers add them
+    title_note: str = ""
+    title_note_lines: list[str] = field(default_factory=list)  # in parentheses, set by the build
     addressees: str = ""  # 主送机关, ends with ：
     blocks: list[Block] = field(default_factory=list)
     attachment_names: list[str] = field(default_factory=list)  # 附件说明

@@ -79,6 +79,13 @@ RED_LINE_WIDTH_PT = 1.0  # the standard gives no width; 1 pt reads as a solid re
 # --- Main block (主体, GB/T 9704 7.3) ---------------------------------------------------
 TITLE_BLANK_LINES_ABOVE = 2  # below the red line
 ADDRESSEE_BLANK_LINES_ABOVE = 1  # below the title
+# A document without 主送机关 (通告, 公告, 决议) keeps the blank line above where it would stand:
+# the body starts one blank line below the title (or its 题注), as printed 通告 do.
+# 题注 (a 决议's adoption line, 2026年1月10日…通过): the standard does not name it; practice sets
+# it centred in 3号楷体 on the line right after the title's last line; the blank line above the
+# 主送机关 (or, without one, the body) follows it
+TITLE_NOTE_SIZE_PT = SIZE_3HAO_PT
+TITLE_NOTE_BLANK_LINES_ABOVE = 0
 PARAGRAPH_INDENT_CHARS = 2
 TITLE_MAX_CHARS_PER_LINE = int(mm_to_pt(CORE_WIDTH_MM) // TITLE_SIZE_PT)  # 20
 # Not the standard's number but practice: three full title lines. A longer "title" is almost
@@ -199,6 +206,7 @@ ROLE_URGENCY = "hei"
 ROLE_SIGNER_LABEL = "fang"
 ROLE_SIGNER_NAMES = "kai"
 ROLE_ATTACHMENT_LABEL = "hei"
+ROLE_TITLE_NOTE = "kai"  # 题注, by common practice
 ROLE_CLOSING = "fang"
 ROLE_PAGE_NUMBER = "song"
 # Report tables and charts (the standard: tables follow the body's type): the header row and
@@ -212,7 +220,7 @@ ROLE_CHART = "hei"
 ELEMENT_ROLES = {
     "正文": ROLE_BODY, "标题": ROLE_TITLE, "发文机关标志": ROLE_ORGAN_MARK, "密级": ROLE_SECRECY,
     "紧急程度": ROLE_URGENCY, "签发人姓名": ROLE_SIGNER_NAMES, "附件标识": ROLE_ATTACHMENT_LABEL,
-    "版记": ROLE_CLOSING, "页码": ROLE_PAGE_NUMBER,
+    "题注": ROLE_TITLE_NOTE, "版记": ROLE_CLOSING, "页码": ROLE_PAGE_NUMBER,
     **{f"{lvl.style_name}": lvl.font_role for lvl in HEADING_LEVELS},
 }
 

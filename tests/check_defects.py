@@ -182,6 +182,9 @@ class Doc:
     order_number_x: float | None = None  # None: centred in the core
     seal: bool = False
     first_page_number: bool = False  # a 信函's first page goes unnumbered (10.1)
+    title_note: str = ""  # 题注: on the line after the title, centred in 3号楷体; a blank line after
+    title_note_x: float | None = None  # None: centred
+    title_note_line: int = 1  # lines below the title's last line
     extra: list = field(default_factory=list)
 
     def build(self, path: Path) -> Path:
@@ -200,10 +203,14 @@ class Doc:
         title_top = red_line + 2 * PITCH_MM
         first = [mark, Text("青政〔2026〕5号", number_top, x=None),
                  Bar(LEFT, PAGE_W - RIGHT, red_line, 0.35),
-                 Text("关于做好春耕生产工作的通知", title_top, TITLE_PT, "xiaobiaosong", x=None),
-                 Text("各村民委员会：", title_top + 2 * PITCH_MM),
-                 *body(title_top + 3 * PITCH_MM,
-                       int((CORE_BOTTOM - title_top - 3 * PITCH_MM) / PITCH_MM) + 1)]
+                 Text("关于做好春耕生产工作的通知", title_top, TITLE_PT, "xiaobiaosong", x=None)]
+        if self.title_note:
+            first.append(Text(self.title_note, title_top + self.title_note_line * PITCH_MM,
+                              role="kai", x=self.title_note_x))
+            title_top += (self.title_note_line + 1) * PITCH_MM
+        first += [Text("各村民委员会：", title_top + 2 * PITCH_MM),
+                  *body(title_top + 3 * PITCH_MM,
+                        int((CORE_BOTTOM - title_top - 3 * PITCH_MM) / PITCH_MM) + 1)]
         pages = [first]
         text_pages = 1 if self.signature_alone else self.pages - 1
         for n in range(1, text_pages):
@@ -388,6 +395,8 @@ PDF_DOCS = {
     "letter-closing": replace(CLEAN_FORMATS["信函"], closing_rules=True),
     "order-number": replace(CLEAN_FORMATS["命令"], order_number_x=LEFT),
     "minutes-seal": replace(CLEAN_FORMATS["纪要"], seal=True),
+    "title-note": replace(CLEAN_FORMATS["文件"], title_note="（2026年1月10日青山镇人民代表大会通过）",
+                          title_note_x=LEFT),
 }
 
 # more ways to break a rule, where a format changes what the rule expects: (rule, document)

@@ -4,6 +4,7 @@ the examples in inputs/ nor on a clean document of each special format. A rule a
 registry without a defect file fails here."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,7 @@ CLAUSES = {
     "order-number": "GB/T 9704 10.2",
     "minutes-seal": "GB/T 9704 10.3",
     "plan": "plan schema",
+    "title-note": "practice / GB/T 9704 7.3.1",  # the standard does not name the 题注
 }
 # The formats a rule knows of: the special formats' own rules only there; a 命令 has no title
 # (10.2), a 信函's 版记 has no rules (10.1)
@@ -52,6 +54,7 @@ ONLY = {"letter-rules": {"信函"}, "letter-closing": {"信函"}, "order-number"
         "minutes-seal": {"纪要"}, "closing-position": {"文件", "命令", "纪要"},
         "closing-page": {"文件", "命令", "纪要"}, "title-font": {"文件", "信函", "纪要"},
         "title-punctuation": {"文件", "信函", "纪要"}, "title-pattern": {"文件", "信函", "纪要"},
+        "title-note": {"文件", "信函", "纪要"},
         # a 纪要 is not signed: its date stands in its head (10.3 leaves the form to practice)
         "signature-alone": {"文件", "信函", "命令"}}
 ALL_FORMATS = {"文件", "信函", "命令", "纪要"}
@@ -106,6 +109,23 @@ def test_rule_knows_each_format(rule_id, doc, tmp_path):
     assert measure(path).format == doc.format
     findings = check_file(path)
     assert {f.rule for f in findings} == {rule_id}, [str(f) for f in findings]
+
+
+ADOPTION_LINE = "（2026年1月10日青山镇人民代表大会通过）"
+
+
+def test_a_title_note_where_practice_puts_it_is_clean(tmp_path):
+    """Centred, 3号楷体, on the line right after the title: nothing to report."""
+    path = replace(CLEAN_FORMATS["文件"], title_note=ADOPTION_LINE).build(tmp_path / "note.pdf")
+    assert check_file(path) == [], [str(f) for f in check_file(path)]
+
+
+def test_a_title_note_a_blank_line_below_the_title_is_found(tmp_path):
+    path = replace(CLEAN_FORMATS["文件"], title_note=ADOPTION_LINE, title_note_line=2).build(
+        tmp_path / "low.pdf")
+    findings = check_file(path)
+    assert {f.rule for f in findings} == {"title-note"}, [str(f) for f in findings]
+    assert "the 题注 stands 2 lines below the title's last line, not on the next line" in findings[0].message
 
 
 def test_defect_bases_are_clean(tmp_path):

@@ -205,6 +205,8 @@ def test_odd_and_even_footers(docxs, name):
 # where each example's 版记 stands, counted by hand (see test_rendered.test_page_count)
 CLOSING_PLACE = {"annual-opinion": "own page", "annual-report": "own page",
                  "implementation-plan-notice": "shared", "joint-circular": "shared",
+                 "commendation-decision": "own page", "inspection-bulletin": "shared",
+                 "congress-resolution": "shared",
                  "letter": "shared", "order": "own page", "minutes": "own page",
                  "request": "shared", "reply": "shared"}
 

@@ -37,6 +37,13 @@ GOOD = {
                  title="青山镇人民政府关于表彰石门村村道建设工作的通报"),
     "决定": _doc("决定", ["经镇人民政府研究，决定授予石门村“村道建设先进村”称号。"],
                  to="各村民委员会：", title="青山镇人民政府关于表彰石门村的决定"),
+    "决议": replace(_doc("决议", ["会议同意镇人民政府工作报告，决定批准这个报告。"], to="",
+                         title="青山镇第十八届人民代表大会第五次会议关于政府工作报告的决议",
+                         date=""), title_note="2026年1月10日青山镇第十八届人民代表大会第五次会议通过"),
+    "通告": _doc("通告", ["自2026年10月1日起，林区禁止一切野外用火。", "特此通告。"], to="",
+                 title="青山镇人民政府关于禁止野外用火的通告"),
+    "公告": _doc("公告", ["青山至石门公路将于2026年10月1日起封闭施工。", "特此公告。"], to="",
+                 title="青山县人民政府关于青山至石门公路封闭施工的公告"),
 }
 
 
@@ -46,7 +53,7 @@ def test_good_examples_pass_every_rule(kind):
 
 
 def test_every_rule_has_a_source_and_names_a_plan_field():
-    fields = {"body", "note", "signers", "to", "format", "title", "signature"}
+    fields = {"body", "note", "signers", "to", "format", "title", "signature", "title_note"}
     for rule in kinds.RULES:
         assert rule.source and rule.field in fields and rule.severity in (kinds.ERROR, kinds.WARNING)
 
@@ -83,6 +90,18 @@ def test_every_rule_has_a_source_and_names_a_plan_field():
     ("决定", {"signature": None}, "jueding-date", "a 决定 needs its 成文日期 (signature: date)"),
     ("决定", {"blocks": [Paragraph("拟授予石门村先进村称号，妥否，请批示。")]}, "jueding-no-request",
      "a 决定 decides and asks nothing: '拟授予石门村先进村称号，妥否，请批示。'"),
+    ("决议", {"title_note": ""}, "jueyi-adoption",
+     "a 决议 carries its adoption line under the title: write title_note, e.g. "
+     "2026年1月10日青山镇第十八届人民代表大会第五次会议通过"),
+    ("决议", {"title_note": "青山镇第十八届人民代表大会第五次会议"}, "jueyi-adoption",
+     "a 决议's title_note gives the date and the meeting that adopted it, ending in 通过: "
+     "'青山镇第十八届人民代表大会第五次会议'"),
+    ("决议", {"addressees": "各位代表："}, "jueyi-no-addressee",
+     "a 决议 is adopted by a meeting and sent to no one: remove to ('各位代表：')"),
+    ("通告", {"addressees": "各村民委员会："}, "tonggao-no-addressee",
+     "a 通告 is posted publicly and has no 主送机关: remove to ('各村民委员会：'), or write a 通知"),
+    ("公告", {"addressees": "各乡镇人民政府："}, "gonggao-no-addressee",
+     "a 公告 is posted publicly and has no 主送机关: remove to ('各乡镇人民政府：'), or write a 通知"),
 ])
 def test_rule_fires_on_a_planted_defect(kind, change, rule, message):
     fired = _fired(replace(GOOD[kind], **change))
@@ -94,6 +113,12 @@ def test_one_request_and_a_closing_formula_are_one_matter():
     doc = replace(GOOD["请示"], blocks=[Paragraph("我镇拟修建村道3.2公里，需资金120万元，请予批准。"),
                                        Paragraph("以上请示，请予审批。")])
     assert "qingshi-one-matter" not in _fired(doc)
+
+
+def test_an_adoption_line_approved_by_a_standing_committee_is_one_too():
+    doc = replace(GOOD["决议"], title_note="2026年6月28日青山县第十八届人民代表大会常务委员会"
+                                           "第二十次会议批准")
+    assert _fired(doc) == {}
 
 
 def test_report_to_the_meeting_needs_no_signer():
@@ -131,3 +156,36 @@ def test_a_warning_is_printed_and_the_build_goes_on(tmp_path, capsys):
     code, err, out = _build(tmp_path, plan, capsys)
     assert code == 0 and (out / "plan.docx").exists()
     assert "warning: a 请示 ends with its request, e.g. 妥否，请批示 or 以上请示，请予审批 (field 'body')" in err
+
+
+JUEYI = """\
+kind: 决议
+organ: 青山镇人民代表大会主席团
+number: 青人主〔2026〕2号
+title: 青山镇第十八届人民代表大会第五次会议关于政府工作报告的决议
+title_note: （2026年1月10日青山镇第十八届人民代表大会第五次会议通过）
+body: |
+  会议同意镇人民政府工作报告，决定批准这个报告。
+"""
+
+
+def test_a_resolution_without_its_adoption_line_stops_naming_title_note(tmp_path, capsys):
+    plan = _plan(tmp_path, JUEYI.replace(
+        "title_note: （2026年1月10日青山镇第十八届人民代表大会第五次会议通过）\n", ""))
+    code, err, out = _build(tmp_path, plan, capsys)
+    assert code == 1 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "field 'title_note'" in err
+    assert "a 决议 carries its adoption line under the title: write title_note" in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_resolution_with_its_adoption_line_builds(tmp_path, capsys):
+    code, err, out = _build(tmp_path, _plan(tmp_path, JUEYI), capsys)
+    assert code == 0 and "warning" not in err and (out / "plan.docx").exists()
+
+
+def test_an_empty_title_note_is_refused(tmp_path, capsys):
+    plan = _plan(tmp_path, JUEYI.replace("（2026年1月10日青山镇第十八届人民代表大会第五次会议通过）", "（）"))
+    code, err, _out = _build(tmp_path, plan, capsys)
+    assert code == 1 and "plan.yaml:5" in err and "field 'title_note'" in err
+    assert "the title note is empty" in err

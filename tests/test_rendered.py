@@ -45,13 +45,19 @@ def test_page_count(libreoffice, pdfs, name):
     # signature end on page 5 (odd) → the 版记 on page 6; implementation-plan-notice: the signature takes the body's
     # last line to page 2, the attachment fills pages 3-4, the 版记 shares page 4;
     # joint-circular: the text ends on page 2 (even) with 3 lines free → the 版记 shares it;
+    # commendation-decision: text and signature on pages 1-2, the list of names on page 3
+    # (odd) → the 版记 on page 4; inspection-bulletin: the score table, the rest of the text
+    # and the signature end on page 2 (even) with room → the 版记 shares it; fire-ban-notice:
+    # text and signature on pages 1-2, no 版记; congress-resolution: the text ends on page 2
+    # (even) → the 版记 shares it;
     # letter: the text and signature end on page 2 (even) with room → the 抄送 shares it;
     # order: body and 签名章 on page 1 (odd) → the 版记 on page 2; minutes: the attendance
     # takes the body's last line to page 3 (odd) → the 版记 on page 4; request and reply:
     # the text ends on page 2 (even) with room → the 版记 shares it
     expected = {"annual-opinion": 4, "annual-report": 6, "implementation-plan-notice": 4,
-                "joint-circular": 2, "letter": 2, "order": 2, "minutes": 4, "request": 2,
-                "reply": 2}
+                "joint-circular": 2, "commendation-decision": 4, "inspection-bulletin": 2,
+                "fire-ban-notice": 2, "congress-resolution": 2, "letter": 2, "order": 2,
+                "minutes": 4, "request": 2, "reply": 2}
     assert pdfs[name].page_count == expected[name]
     assert libreoffice[name].page_count == expected[name]
 

@@ -39,9 +39,23 @@ def test_elements_come_in_the_standards_order():
 
 def test_absent_elements_are_not_walked():
     doc = model.Document(header=model.Header(["青山镇人民政府"]), title="关于放假的通知",
-                         blocks=[model.Paragraph("放假三天。")])
-    assert [e.kind for e in walk.walk(doc)] == ["organ_mark", "doc_number", "title",
-                                                "paragraph"]
+                         blocks=[model.Paragraph("放假三天。")], format="纪要")
+    assert [e.kind for e in walk.walk(doc)] == ["minutes_head", "title", "paragraph"]
+
+
+def test_a_document_without_addressees_keeps_their_blank_line():
+    """A 通告 or 决议 in 文件格式 names no 主送机关; the body still starts one blank line below
+    the title, where the 主送机关's blank line would be: the element comes with no text."""
+    doc = model.Document(header=model.Header(["青山镇人民政府"]), title="关于禁止野外用火的通告",
+                         blocks=[model.Paragraph("禁止野外用火。")], title_note="")
+    assert [(e.kind, e.node) for e in walk.walk(doc)][2:4] == [("title", doc), ("addressees", "")]
+
+
+def test_a_title_note_comes_right_after_the_title():
+    doc = model.Document(header=model.Header(["青山镇人民代表大会主席团"]), title="关于政府工作报告的决议",
+                         blocks=[model.Paragraph("会议决定批准这个报告。")],
+                         title_note="2026年1月10日青山镇第十八届人民代表大会第五次会议通过")
+    assert [e.kind for e in walk.walk(doc)][2:5] == ["title", "title_note", "addressees"]
 
 
 def test_one_attachment_is_labelled_without_a_number():

@@ -22,6 +22,7 @@ PAGE_CENTRE_MM = gb.PAGE_WIDTH_MM / 2
 # what the standard centres (mark, 发文字号, 令号, title) is centred in the core, 1 mm right of
 # the page's centre since the binding margin is the wider
 CORE_CENTRE_MM = gb.MARGIN_LEFT_MM + gb.CORE_WIDTH_MM / 2
+SAME_LINE_MM = 0.5  # text boxes whose tops differ by less stand on one line
 
 
 class Page:
@@ -158,14 +159,24 @@ def _measure_pdf(path: Path) -> Measured:
     pages = _pages(pdf)
     # the text as lines for the wording rules; a title broken over lines is joined again
     merged: list[tuple[SourceLine, bool]] = []
-    black = [l for p in pages for l in p.content if not is_red(l.color)]
-    for n, l in enumerate(black, start=1):
+    black = [(p.index, l) for p in pages for l in p.content if not is_red(l.color)]
+    previous = None
+    for n, (page, l) in enumerate(black, start=1):
         is_title = abs(l.size - gb.TITLE_SIZE_PT) < 0.5
         text = l.text.replace(" ", "") if is_title else l.text
         if merged and is_title and merged[-1][1]:
-            merged[-1] = (SourceLine(merged[-1][0].line, merged[-1][0].text + text), True)
+            merged[-1] = (SourceLine(merged[-1][0].line, merged[-1][0].text + text,
+                                     role="title"), True)
+        elif merged and not is_title and previous and previous[0] == page and \
+                abs(previous[1].y0 - l.y0) < SAME_LINE_MM:
+            # pieces side by side on one line (a table's cells, 印发机关 and date) read as
+            # one line, as a person reads a row; cell by cell they would look like a text
+            # broken after every word
+            merged[-1] = (SourceLine(merged[-1][0].line, f"{merged[-1][0].text} {text}"), False)
         else:
-            merged.append((SourceLine(n, text), is_title))
+            # a 2号 line is a title (the print says so; a body line ending in 通告如下： is not)
+            merged.append((SourceLine(n, text, role="title" if is_title else ""), is_title))
+        previous = (page, l)
     return Measured(path, PDF, [m[0] for m in merged], "text line", pages=pages)
 
 

@@ -115,6 +115,9 @@ class Plan(_Strict):
     number_code: Optional[Text] = None  # 机关代字 for number: auto, e.g. 青政
     signers: Optional[OneOrMany] = None  # 签发人
     title: Text = Field(max_length=limits.MAX_TITLE_CHARS)
+    # 题注 under the title, e.g. a 决议's adoption line (2026年1月10日…会议通过); the
+    # parentheses are printed for it
+    title_note: Optional[Text] = None
     to: Optional[Text] = Field(None, max_length=limits.MAX_LONG_LINE_CHARS)  # 主送机关
     params: dict[str, Any] = {}
     body: Text = Field(max_length=limits.MAX_TEXT_CHARS)
@@ -212,6 +215,17 @@ class Plan(_Strict):
         if value.strip().lower() == "auto":
             return "auto"
         return check_doc_number(value)
+
+    @field_validator("title_note")
+    @classmethod
+    def _title_note(cls, value):
+        if value is None:
+            return None
+        value = _short(value).strip().strip("()（）").strip()
+        if not value:
+            raise ValueError("the title note is empty; remove title_note or write the line, e.g. "
+                             "2026年1月10日青山镇第十八届人民代表大会第五次会议通过")
+        return value
 
     @field_validator("title")
     @classmethod
@@ -367,6 +381,7 @@ def to_document(plan: Plan, src: Located) -> model.Document:
     doc = model.Document(
         header=header,
         title=plan.title,
+        title_note=plan.title_note or "",
         addressees=f"{addressees}：" if addressees else "",
         blocks=place_blocks(parse_body(plan.body, file=src.file,
                                        first_line=_body_start(src, ("body",))), plan._report, src),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from pipeline.standard import TITLE_MAX_CHARS, TITLE_MAX_CHARS_PER_LINE
+from pipeline.standard import CHARS_PER_LINE, TITLE_MAX_CHARS, TITLE_MAX_CHARS_PER_LINE
 from pipeline.transforms.words import segment
 
 _OPENING = "《“‘（〔【"
@@ -170,3 +170,13 @@ def split_title(title: str, keep: tuple[str, ...] = (),
             return lines
     # no word boundary fits (one enormous word): break by characters, as a last resort
     return _plain_break(title, max_chars)
+
+
+def title_note_lines(note: str) -> list[str]:
+    """The 题注's lines in full-width parentheses, balanced as a title's are: a note longer
+    than a line breaks between words ((2026年1月10日青山镇第十八届 / 人民代表大会第五次会议通过))
+    rather than leaving 过） alone on the second line."""
+    lines = split_title(note, max_chars=CHARS_PER_LINE - 1)  # room for a parenthesis
+    lines[0] = "（" + lines[0]
+    lines[-1] += "）"
+    return lines

@@ -318,13 +318,13 @@ class _DocxWriter(walk.Writer):
             self.blocks.append(_para("GwIssueLine", runs, *ppr))
 
     # --- 主体 -----------------------------------------------------------------------
-    def _title(self, lines: list[str], before_pt: float) -> None:
+    def _title(self, lines: list[str], before_pt: float, style: str = "GwTitle") -> None:
         runs = []
         for i, line in enumerate(lines):
             if i:
                 runs.append(_break_run())
             runs.append(_run(line))
-        self.blocks.append(_para("GwTitle", runs, _spacing(before_pt)))
+        self.blocks.append(_para(style, runs, _spacing(before_pt)))
 
     @walk.rule(walk.TITLE)
     def _main_title(self, e: walk.Element) -> None:
@@ -332,8 +332,20 @@ class _DocxWriter(walk.Writer):
         before = 0.0 if e.node.format == gb.FORMAT_LETTER else gb.TITLE_BLANK_LINES_ABOVE * P
         self._title(e.node.title_lines or [e.node.title], before)
 
+    @walk.rule(walk.TITLE_NOTE)
+    def _title_note(self, e: walk.Element) -> None:
+        # centred on the line after the title's last line (the style), its lines broken as
+        # the PDF breaks them
+        doc = e.node
+        self._title(doc.title_note_lines or [geo.parenthesised(doc.title_note)],
+                    gb.TITLE_NOTE_BLANK_LINES_ABOVE * P, "GwTitleNote")
+
     @walk.rule(walk.ADDRESSEES)
     def _addressees(self, e: walk.Element) -> None:
+        if not e.node:  # none given: only the blank line above where it would stand
+            self.blocks.append(_para("GwAddressee", [],
+                                     _spacing(0, gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
+            return
         self.blocks.append(_para("GwAddressee", [_run(e.node)],
                                  _spacing(gb.ADDRESSEE_BLANK_LINES_ABOVE * P)))
 
@@ -487,7 +499,7 @@ class _DocxWriter(walk.Writer):
 
     @walk.rule(walk.NOTE)
     def _note(self, e: walk.Element) -> None:
-        self.blocks.append(_para("GwNote", [_run(f"（{e.node}）")]))
+        self.blocks.append(_para("GwNote", [_run(geo.parenthesised(e.node))]))
 
     @walk.rule(walk.ATTACHMENT)
     def _attachment(self, e: walk.Element) -> None:

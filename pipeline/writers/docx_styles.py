@@ -36,6 +36,7 @@ STYLES = [
     StyleSpec("GwOrganMark", "发文机关标志", gb.ROLE_ORGAN_MARK, align="center", color=gb.RED),
     StyleSpec("GwDocNumber", "发文字号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwHeaderLine", "版头", gb.ROLE_BODY, align="left"),
+    StyleSpec("GwTitleNote", "题注", gb.ROLE_TITLE_NOTE, gb.TITLE_NOTE_SIZE_PT, "center"),
     StyleSpec("GwOrderNumber", "令号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwIssueLine", "纪要期号", gb.ROLE_BODY, align="center"),
     StyleSpec("GwAddressee", "主送机关", gb.ROLE_BODY),

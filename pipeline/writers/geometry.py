@@ -153,6 +153,11 @@ def signer_layout(signers: list[str], chars) -> SignerLayout:
                         gb.SIGNER_INDENT_CHARS * CH)
 
 
+def parenthesised(text: str) -> str:
+    """附注 and 题注 print in full-width parentheses; the model holds the text without them."""
+    return f"（{text}）"
+
+
 ATTACHMENT_LABEL = "附件："
 
 

@@ -1,6 +1,6 @@
 """The HTML writer: lays the document model out as print-ready HTML for WeasyPrint.
 
-Lines are set here (writers.linebreak) with the advance widths of the fonts that will print
+Lines are set here (text.linebreak) with the advance widths of the fonts that will print
 them, so breaking follows Chinese rules and full lines are justified; the jinja2 templates in
 templates/pdf/ only turn the set lines into markup and CSS. Every distance comes from
 writers.geometry and standard, as in the .docx writer.
@@ -86,6 +86,7 @@ class Placed:
     seals: list[dict] = field(default_factory=list)  # {left, top, size, src}
     tag: tuple = ()
     break_before: bool = False
+    keep_next: bool = False
     kind: str = "placed"
 
 
@@ -302,14 +303,13 @@ class _HtmlLayout(walk.Writer):
         special.minutes_header(self, lambda gap: Rule(gap, gb.RED_LINE_WIDTH_PT, gb.RED))
 
     # --- 主体 -----------------------------------------------------------------------
-    def _title(self, lines: list[str], before: float, where: str) -> None:
+    def _title(self, lines: list[str], before: float, where: str, role: str = gb.ROLE_TITLE,
+               size: float = gb.TITLE_SIZE_PT) -> None:
         out = []
         for text in lines:
-            p = self.set.para(text, gb.ROLE_TITLE, where=where, size=gb.TITLE_SIZE_PT,
-                              justify=False)
+            p = self.set.para(text, role, where=where, size=size, justify=False)
             out += p.lines
-        self.out.append(Para(gb.ROLE_TITLE, gb.TITLE_SIZE_PT, out, before=before,
-                             align="center", keep_next=True))
+        self.out.append(Para(role, size, out, before=before, align="center", keep_next=True))
 
     @walk.rule(walk.TITLE)
     def _main_title(self, e: walk.Element) -> None:
@@ -317,8 +317,19 @@ class _HtmlLayout(walk.Writer):
         before = 0.0 if e.node.format == gb.FORMAT_LETTER else gb.TITLE_BLANK_LINES_ABOVE * P
         self._title(e.node.title_lines or [e.node.title], before, e.where)
 
+    @walk.rule(walk.TITLE_NOTE)
+    def _title_note(self, e: walk.Element) -> None:
+        # centred on the line after the title's last line, its lines broken as a title's
+        doc = e.node
+        self._title(doc.title_note_lines or [geo.parenthesised(doc.title_note)],
+                    gb.TITLE_NOTE_BLANK_LINES_ABOVE * P, e.where, gb.ROLE_TITLE_NOTE,
+                    gb.TITLE_NOTE_SIZE_PT)
+
     @walk.rule(walk.ADDRESSEES)
     def _addressees(self, e: walk.Element) -> None:
+        if not e.node:  # none given: only the blank line above where it would stand
+            self.out.append(Placed([], line=gb.ADDRESSEE_BLANK_LINES_ABOVE * P, keep_next=True))
+            return
         self.out.append(self.set.para(e.node, gb.ROLE_BODY, where=e.where,
                                       before=gb.ADDRESSEE_BLANK_LINES_ABOVE * P))
 
@@ -382,14 +393,18 @@ class _HtmlLayout(walk.Writer):
         align = table.align or ["center"] * len(table.header)
         rows = []
         last = len(lay.lines) - 1
+        rule = gb.mm_to_pt(gb.TABLE_RULE_MM)
         for r, row in enumerate(dblk.all_rows(table)):
             role = gb.ROLE_TABLE_HEADER if r == 0 else gb.ROLE_BODY
+            # WeasyPrint adds a collapsed rule to a row's content: the lines give it up, so
+            # the row stays whole body lines high and the pagination's count holds
+            line = (lay.lines[r] * P - rule) / lay.lines[r]
             cells = []
             for c, (text, w) in enumerate(zip(row, lay.widths)):
                 side = "center" if r == 0 or (c == 0 and table.total and r == last) else align[c]
                 cells.append([self.set.para(text, role, where=f"{where}表格第{r + 1}行",
                                             room=w - 2 * dblk.CELL_PAD, align=side,
-                                            justify=False)])
+                                            justify=False, line=line)])
             rows.append(cells)
         caption = unit = None
         if table.caption:
@@ -467,7 +482,7 @@ class _HtmlLayout(walk.Writer):
 
     @walk.rule(walk.NOTE)
     def _note(self, e: walk.Element) -> None:
-        self.out.append(self.set.para(f"（{e.node}）", gb.ROLE_BODY, where=e.where,
+        self.out.append(self.set.para(geo.parenthesised(e.node), gb.ROLE_BODY, where=e.where,
                                       first_x=gb.PARAGRAPH_INDENT_CHARS * CH, tag=TAIL))
 
     @walk.rule(walk.ATTACHMENT)

@@ -19,6 +19,7 @@ HEADER_LINES = "header_lines"  # 份号, 密级和保密期限, 紧急程度 (7.
 ORGAN_MARK = "organ_mark"  # 发文机关标志 (7.2.4)
 DOC_NUMBER = "doc_number"  # 发文字号, 签发人, the red separator line (7.2.5-7.2.7)
 TITLE = "title"  # 标题 (7.3.1)
+TITLE_NOTE = "title_note"  # 题注 under the title (a 决议's adoption line): practice, not named by 7.3
 ADDRESSEES = "addressees"  # 主送机关 (7.3.2)
 HEADING = "heading"  # 正文 (7.3.3): headings, paragraphs, tables, charts
 PARAGRAPH = "paragraph"
@@ -36,9 +37,9 @@ MINUTES_HEAD = "minutes_head"  # 纪要: mark, the number line (第12期), date,
 STAMP_SIGNATURE = "stamp_signature"  # 职务, 签名章 and 成文日期 (7.3.5.3), a 令's signature
 ATTENDANCE = "attendance"  # 出席, 请假, 列席 after a 纪要's body (10.3)
 
-KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, ADDRESSEES, HEADING, PARAGRAPH, TABLE,
-         FIGURE, ATTACHMENT_NOTE, SIGNATURE, NOTE, ATTACHMENT, CLOSING, LETTER_HEAD, ORDER_HEAD,
-         MINUTES_HEAD, STAMP_SIGNATURE, ATTENDANCE)
+KINDS = (HEADER_LINES, ORGAN_MARK, DOC_NUMBER, TITLE, TITLE_NOTE, ADDRESSEES, HEADING,
+         PARAGRAPH, TABLE, FIGURE, ATTACHMENT_NOTE, SIGNATURE, NOTE, ATTACHMENT, CLOSING,
+         LETTER_HEAD, ORDER_HEAD, MINUTES_HEAD, STAMP_SIGNATURE, ATTENDANCE)
 
 _BLOCK_KINDS = {Heading: HEADING, Paragraph: PARAGRAPH, Table: TABLE, Figure: FIGURE}
 
@@ -78,7 +79,10 @@ def walk(doc: Document) -> Iterator[Element]:
         yield Element(DOC_NUMBER, h, where="发文字号")
     if fmt != gb.FORMAT_ORDER:  # a 令's body follows its 令号; the title names it in files
         yield Element(TITLE, doc, where="标题")
-    if doc.addressees:
+        if doc.title_note:
+            yield Element(TITLE_NOTE, doc, where="题注")
+    # without 主送机关 (通告, 决议) a 文件 keeps the blank line above it: the element's text is ""
+    if doc.addressees or fmt == gb.FORMAT_DOCUMENT:
         yield Element(ADDRESSEES, doc.addressees, where="主送机关")
     yield from _blocks(doc.blocks, -1, "正文")
     if doc.attachment_names:
