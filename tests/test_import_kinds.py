@@ -127,3 +127,17 @@ def test_import_says_what_the_kind_asks_for(tmp_path, capsys):
     for message in ("请示 needs 联系人 and 电话 in the 附注 (note)",
                     "a 请示 is 上行文: it needs its 签发人 (signers)"):
         assert message in said and message in plan
+
+
+def test_a_resolutions_adoption_line_becomes_its_title_note():
+    plan = _plan("青山镇第十八届人民代表大会第五次会议关于政府工作报告的决议\n"
+                 "（2026年1月10日青山镇第十八届人民代表大会第五次会议通过）\n"
+                 "会议听取和审议了镇长所作的政府工作报告，决定批准这个报告。\n")
+    assert plan["kind"] == "决议"
+    assert plan["title_note"] == "2026年1月10日青山镇第十八届人民代表大会第五次会议通过"
+    assert plan["body"] == "会议听取和审议了镇长所作的政府工作报告，决定批准这个报告。\n"
+
+
+def test_a_parenthesised_line_that_is_no_adoption_stays_in_the_body():
+    plan = _plan("青山镇人民政府关于开展植树活动的通知\n各村：\n（此件公开发布）\n请各村做好准备。\n")
+    assert "title_note" not in plan

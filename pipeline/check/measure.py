@@ -142,7 +142,8 @@ def measure(path: Path, rendered: Path | None = None) -> Measured:
         m = Measured(path, TEXT, draft_text_lines(read_text(path)), "line")
     else:
         raise GongwenError(f"{path}: can check .docx, .pdf, .yaml, .txt and .md files")
-    m.format = detect_format(m.pages)
+    if m.pages:  # a plan says its own format; printed pages show theirs on page 1
+        m.format = detect_format(m.pages)
     return m
 
 
@@ -236,4 +237,6 @@ def _measure_plan(path: Path) -> Measured:
     body_start = src.line_of(("body",)) or 0
     lines += [SourceLine(body_start + i, text) for i, text in
               enumerate(plan.body.splitlines(), start=1)]
-    return Measured(path, PLAN, lines, "line", format=format_of(plan))
+    # the plan names its title: the wording rules need not guess it from the lines
+    return Measured(path, PLAN, lines, "line", format=format_of(plan),
+                    cache={"title": plan.title})

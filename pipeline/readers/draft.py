@@ -49,6 +49,9 @@ ORDER_MARK = re.compile(r"^[\u4e00-\u9fff]{2,28}令$")  # 中华人民共和国�
 BARE_ATTACHMENT = re.compile(r"^附\s*件\s*\d{0,2}\s*[:：]?$")
 ORDER_NUMBER = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*号$")
 MEETING_ISSUE = re.compile(rf"^第\s*[\d{CN_NUM}〇零]{{1,5}}\s*期$")
+# a 决议's adoption line in its parentheses, led by its date; whether it reads as the 文种 rule
+# wants (kinds.ADOPTION: …会议通过) is that rule's to say, so a 草案's line is kept too
+ADOPTION_LINE = re.compile(r"^[（(](\d{4}年\d{1,2}月\d{1,2}日[^（）()]*)[）)]$")
 ATTENDANCE = re.compile(r"^(?P<label>出席|请假|列席)(?:人员|同志|领导|单位)?\s*[:：]\s*(?P<names>\S.*)$")
 ATTENDANCE_FIELDS = dict(zip(MINUTES_ATTENDANCE_LABELS, ("present", "absent", "attending")))
 _ISSUED_BY = re.compile(r"^(?P<organ>[^\s，。：:]{2,30})\s+(?P<date>\d{4}年\d{1,2}月\d{1,2}日)$")
@@ -85,6 +88,7 @@ class Draft:
     kind: str = ""
     format: str = ""  # 信函, 命令 or 纪要 when the 文种 takes that format (standard.FORMAT_OF_KIND)
     order_number: str = ""  # a 令's 令号, 第5号
+    title_note: str = ""  # a 决议's adoption line, without its parentheses
     meeting: dict[str, object] = field(default_factory=dict)  # a 纪要's issue and attendance
     signature_title: str = ""  # a 令's signer's 职务 (县长), before the 签名章
     first_line: int = 0
@@ -326,9 +330,14 @@ def _trailing_attachment(rest: list[SourceLine], draft: Draft) -> list[SourceLin
 
 
 def _special_line(line: SourceLine, draft: Draft, order: bool) -> bool:
-    """A 令号 (第5号) or a 纪要's 期号 (第12期) line: True when the line was one. `order`: the
+    """A 令号 (第5号), a 纪要's 期号 (第12期) or a 决议's adoption line (题注): True when the
+    line was one. `order`: the
     document is a 令 (a 公告's 第1号 stays where it is)."""
     text = re.sub(r"\s+", "", line.text)
+    note = ADOPTION_LINE.match(text) if draft.kind == "决议" else None
+    if note and not draft.title_note:  # a 决议's （2026年1月10日…会议通过） under its title
+        draft.title_note = note.group(1)
+        return True
     if order and ORDER_NUMBER.match(text) and not draft.order_number:
         draft.order_number = text
         return True

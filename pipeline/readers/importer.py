@@ -82,6 +82,8 @@ def plan_data(draft: Draft) -> dict:
     if draft.signers:
         plan["signers"] = draft.signers
     plan["title"] = draft.title
+    if draft.title_note:
+        plan["title_note"] = draft.title_note
     if draft.addressee:
         plan["to"] = draft.addressee
     if draft.meeting:
