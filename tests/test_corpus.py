@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_plan
-from pipeline.readers.draft import _heading, read_text, text_lines
+from pipeline.forms import heading_form
+from pipeline.readers.draft import read_text, text_lines
 from pipeline.forms import modernise_dates
 from pipeline.readers.importer import import_draft
 from pipeline.readers.webcopy import strip_pinyin
@@ -51,7 +52,7 @@ def test_every_line_is_kept_or_listed(source):
             continue
         # a date in Chinese numerals is kept in Arabic ones (listed as repaired)
         text = modernise_dates(convert(strip_pinyin(line.text, True)[0]))[0]
-        found = _heading(text.strip())
+        found = heading_form(text.strip())
         text = found[2] if found else re.sub(r"^附\s*件\s*[:：]", "", text)
         chars = re.sub(r"[^\u4e00-\u9fff]", "", text)
         middle = len(chars) // 2

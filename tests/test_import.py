@@ -10,7 +10,8 @@ import yaml
 from conftest import DRAFTS, EXAMPLES, INPUTS, only_in
 from pipeline.build import build_plan
 from pipeline.cli import main
-from pipeline.readers.draft import MARKDOWN_HEADING, _heading, read_text, text_lines
+from pipeline.forms import MARKDOWN_HEADING, heading_form
+from pipeline.readers.draft import read_text, text_lines
 from pipeline.readers.importer import import_draft
 from pipeline.readers.importer import plan_text
 
@@ -42,7 +43,7 @@ def _nothing_dropped_silently(source: Path, draft, simplify: bool) -> None:
         if not line.text.strip() or line.line in left_out:
             continue
         text = convert(line.text)
-        heading = _heading(text.strip())
+        heading = heading_form(text.strip())
         if heading:  # heading numbers are generated anew, so compare the words only
             text = heading[2]
         chars = re.sub(r"[^\u4e00-\u9fff]", "", text)

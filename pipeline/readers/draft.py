@@ -63,7 +63,6 @@ OFFICIAL_KINDS = ("决议", "决定", "命令", "令", "公报", "公告", "通�
                   "报告", "请示", "批复", "议案", "函", "纪要")
 
 
-_heading = heading_form  # the name check.py and the tests know
 
 
 @dataclass
