@@ -134,7 +134,7 @@ class Plan(_Strict):
     _warnings: list = PrivateAttr(default_factory=list)  # what the 文种 rules warn of
 
     @field_validator("kind", "id", "mark_suffix", "number_code", "signers", "secrecy",
-                     "urgency")
+                     "urgency", "order_number")
     @classmethod
     def _one_line(cls, value):
         return _short(value)
@@ -146,11 +146,6 @@ class Plan(_Strict):
             raise ValueError(f"'{value}' is not a format: write one of "
                              + ", ".join(gb.FORMATS))
         return value
-
-    @field_validator("order_number")
-    @classmethod
-    def _order_number(cls, value):
-        return _short(value)
 
     @field_validator("organ")
     @classmethod

@@ -40,9 +40,8 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
             raise HTTPException(400, "请选择证书方案。")
         job_id, folder = jobs.new("certificates", user_of(request), plan=plan)
         try:
-            if roster is None or not roster.filename:
-                raise UploadRefused("请选择名单文件（.xlsx 或 .csv）。")
-            path, shown = saved_upload(roster, ROSTER_TYPES, folder, "roster")
+            path, shown = saved_upload(roster, ROSTER_TYPES, folder, "roster",
+                                          missing="请选择名单文件（.xlsx 或 .csv）。")
             plan_file = _certificate_plan_copy(Path(settings.certificate_plans) / plan, folder,
                                                design)
         except (UploadRefused, GongwenError) as exc:
@@ -103,9 +102,8 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
             raise HTTPException(400, "请选择已保存的方案。")
         job_id, folder = jobs.new("batch", user_of(request), plan=plan)
         try:
-            if rows is None or not rows.filename:
-                raise UploadRefused("请选择行数据文件（.xlsx 或 .csv）。")
-            path, _shown = saved_upload(rows, ROSTER_TYPES, folder, "rows")
+            path, _shown = saved_upload(rows, ROSTER_TYPES, folder, "rows",
+                                          missing="请选择行数据文件（.xlsx 或 .csv）。")
         except UploadRefused as exc:
             return page(request, "batch.html", 400, plans=_saved_plans(), error=str(exc))
         shutil.copy(plans_dir / f"{plan}.yaml", folder / f"{plan}.yaml")

@@ -39,8 +39,12 @@ def user_of(request: Request) -> str:
     return request.state.user
 
 
-def saved_upload(upload: UploadFile, allowed: dict, folder: Path, stem: str) -> tuple[Path, str]:
-    """Store an upload under a name of ours (its own name is only shown, as text)."""
+def saved_upload(upload: UploadFile | None, allowed: dict, folder: Path, stem: str,
+                 missing: str = "请选择文件。") -> tuple[Path, str]:
+    """Store an upload under a name of ours (its own name is only shown, as text); `missing`
+    is what the clerk is told when the form came without a file."""
+    if upload is None or not upload.filename:
+        raise UploadRefused(missing)
     shown = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
     suffix = Path(shown).suffix.lower()
     if suffix not in allowed:

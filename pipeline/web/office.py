@@ -28,9 +28,8 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
     async def check_post(request: Request, file: UploadFile | None = File(None)):
         job_id, folder = jobs.new("check", user_of(request))
         try:
-            if file is None or not file.filename:
-                raise UploadRefused("请选择要检查的 .docx 或 PDF 文件。")
-            path, shown = saved_upload(file, CHECK_TYPES, folder, "document")
+            path, shown = saved_upload(file, CHECK_TYPES, folder, "document",
+                                          missing="请选择要检查的 .docx 或 PDF 文件。")
         except UploadRefused as exc:
             return page(request, "check.html", 400, error=str(exc))
         result = await in_pool(state, tasks.check, str(folder), path.name)
@@ -106,9 +105,8 @@ def add_routes(app: FastAPI, w: Workbench) -> None:
 
         job_id, folder = jobs.new("register", user_of(request))
         try:
-            if book is None or not book.filename:
-                raise UploadRefused("请选择登记簿文件（.xlsx 或 .csv）。")
-            path, shown = saved_upload(book, ROSTER_TYPES, folder, "book")
+            path, shown = saved_upload(book, ROSTER_TYPES, folder, "book",
+                                          missing="请选择登记簿文件（.xlsx 或 .csv）。")
             with Register(settings.db) as register:
                 entries = registerbook.import_book(register, path, by=user_of(request))
         except UploadRefused as exc:

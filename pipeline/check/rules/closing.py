@@ -13,15 +13,22 @@ WITH_RULES = (gb.FORMAT_DOCUMENT, gb.FORMAT_ORDER, gb.FORMAT_MINUTES)
 ON_CORE_BOTTOM = f"its last line {gb.MARGIN_BOTTOM_MM:g} mm above the page bottom"
 
 
+def _closing_page(m):
+    """(the page carrying the 版记, how a finding names it), or None without a 版记."""
+    closing = m.closing_page
+    if closing is None:
+        return None
+    return m.pages[closing], f"{m.page_label} {closing + 1}"
+
+
 @rule("closing-position", "GB/T 9704 7.4", PRINTED, WITH_RULES)
 def closing_position(m):
     if m.docx is not None:
         yield from _text_after(m.docx)
-    closing = m.closing_page
-    if closing is None:
+    found = _closing_page(m)
+    if found is None:
         return
-    page = m.pages[closing]
-    where = f"{m.page_label} {closing + 1}"
+    page, where = found
     if page.odd:
         yield Hit(where, "the 版记 is on an odd page", "put it at the bottom of the last even page")
     strokes = page.black_strokes
@@ -76,11 +83,10 @@ def closing_page(m):
 @rule("letter-closing", "GB/T 9704 10.1", PRINTED, (gb.FORMAT_LETTER,))
 def letter_closing(m):
     """A 信函's 版记: no rules, its last line on the bottom of the last page's core."""
-    closing = m.closing_page
-    if closing is None:
+    found = _closing_page(m)
+    if found is None:
         return
-    page = m.pages[closing]
-    where = f"{m.page_label} {closing + 1}"
+    page, where = found
     if page.black_strokes:
         yield Hit(where, "the 信函's 版记 is drawn with rules", "a 信函's 版记 has no rules")
     from pipeline.pdfmeasure import line_ink
