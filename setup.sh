@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   # Pango renders for WeasyPrint; harfbuzz-subset keeps font subsetting fast (0.2 s, not 15 s);
-  # qpdf splits and joins certificate PDFs; chromium runs the workbench's browser tests
+  # qpdf splits and joins certificate PDFs; chromium runs the workbench's browser tests;
+  # unzip is a second reader of the certificate .docx archives the tests check
   packages=(libreoffice-writer-nogui fonts-noto-cjk fontconfig poppler-utils libharfbuzz-subset0
-            libpango-1.0-0 libpangoft2-1.0-0 postgresql qpdf chromium)
+            libpango-1.0-0 libpangoft2-1.0-0 postgresql qpdf chromium unzip)
   missing=()
   for pkg in "${packages[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
   fandol=/usr/local/share/fonts/fandol

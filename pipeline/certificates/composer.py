@@ -32,7 +32,7 @@ from pipeline.certificates.pdffile import PdfFile
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
 from pipeline.errors import GongwenError
-from pipeline.writers.atomic import atomic_path, die_with_parent
+from pipeline.writers.atomic import atomic_path, die_with_parent, put_file
 from pipeline.text.linebreak import break_lines
 
 LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
@@ -369,20 +369,13 @@ _COMPOSER: Composer | None = None
 # workers start fresh rather than forked: a forked worker inherits (and by touching,
 # copies) the main process's roster and fonts, which grew the run's memory with N
 _SPAWN = multiprocessing.get_context("spawn")
-_MODE = 0o644
-
-
-def _umask_mode() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _init_worker(composer: Composer | None = None, worker: bool = True) -> None:
-    global _COMPOSER, _MODE
+    global _COMPOSER
     if worker:
         die_with_parent()
-    _COMPOSER, _MODE = composer, _umask_mode()
+    _COMPOSER = composer
 
 
 _COMPOSER_BYTES = b""
@@ -425,9 +418,7 @@ def _compose_chunk(items: list[tuple[Certificate, str | None]]
             buffer = io.BytesIO()
             _COMPOSER.write([page.content], page.cids, buffer)
             data = buffer.getvalue()
-            with atomic_path(Path(target), durable=False) as tmp:  # run.py syncs once
-                tmp.write_bytes(data)
-                os.chmod(tmp, _MODE)  # as any file the user writes, not mkstemp's 0600
+            put_file(target, data)  # run.py syncs once, before the manifest
             digests[target] = hashlib.sha256(data).hexdigest()
     return digests, contents, shown
 
@@ -442,6 +433,8 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
     todo = certs if merged else [c for c in certs if c.key in targets]
     if not todo:
         return {}
+    for folder in {Path(t).parent for t in targets.values()}:  # put_file writes into them
+        folder.mkdir(parents=True, exist_ok=True)
     items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     pool = None
@@ -482,6 +475,5 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
         if len(contents) != len(certs):
             raise GongwenError("internal: merged file would miss certificates")
         with atomic_path(merged) as part, open(part, "wb") as out:
-            composer.write(contents, shown, out)
-        os.chmod(merged, _umask_mode())
+            composer.write(contents, shown, out)  # atomic_path gives it the ordinary mode
     return digests

@@ -1,14 +1,16 @@
 """Certificates as .docx, thousands a second: the package is built once, and per person only
-word/document.xml is rendered (a sandboxed jinja2 template) and zipped with the other parts.
+word/document.xml is made and added to the other parts, compressed once (writers/prezipped.py).
 
 Built-in designs become framed paragraphs at the design's absolute positions (Word, WPS and
-LibreOffice all place w:framePr frames on the page); a user's own design is a .docx made in
-Word with docxtpl tags ({{ 姓名 }}), prepared by docxtpl once and then rendered the same way.
+LibreOffice all place w:framePr frames on the page); their document.xml is our own markup with
+a slot for each per-person text and size, filled by joining strings. A user's own design is a
+.docx made in Word with docxtpl tags ({{ 姓名 }}), prepared by docxtpl once and rendered per
+person as a sandboxed jinja2 template within the placeholders' budgets.
 """
 from __future__ import annotations
 
 import io
-import zipfile
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -21,8 +23,10 @@ from pipeline import standard as gb
 from pipeline.certificates.design import Design, Frame
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate
+from pipeline.readers.textfile import unsafe_char, unsafe_message
 from pipeline.transforms.placeholders import render, sandbox
 from pipeline.writers.ooxml import anchored_picture, eighths_mm, emu_mm, twips_mm
+from pipeline.writers.prezipped import PrezippedPackage
 
 # XML-escapes every value (& < > are text); a user's design is a template too, so it runs
 # within the same budgets as a plan's placeholders
@@ -52,16 +56,24 @@ def _static(text: str) -> str:
     return escape(text)
 
 
+# a slot in the built-in document.xml: NUL never stands in XML, so it cannot meet a text
+_SLOT = re.compile("\0([ts]):([^\0]*)\0")
+
+
+def _slot(kind: str, name: str) -> str:
+    return f"\0{kind}:{name}\0"
+
+
 def _builtin_document_xml(design: Design, plan: CertificatePlan, seal_rid: str | None) -> str:
-    """document.xml for a built-in design: static texts inlined, {{ t.x }} / {{ s.x }} for the
-    per-person texts and sizes (half-points)."""
+    """document.xml for a built-in design: static texts inlined, a slot (_slot) for each
+    per-person text ("t") and size in half-points ("s")."""
     static = {"title": plan.title, "organ": plan.organ, "date": plan.date}
     paras = []
     for box in design.boxes:
         if box.name in static:
             text, size = _static(static[box.name]), str(int(box.size * 2))
         else:
-            text, size = f"{{{{ t[{box.name!r}] }}}}", f"{{{{ s[{box.name!r}] }}}}"
+            text, size = _slot("t", box.name), _slot("s", box.name)
         paras.append(f'<w:p>{_frame(box)}<w:r>{_rpr(box, size)}'
                      f'<w:t xml:space="preserve">{text}</w:t></w:r></w:p>')
     if seal_rid and design.seal_centre:
@@ -104,6 +116,30 @@ def _seal_paragraph(rid: str, centre, diameter_mm: float) -> str:
             f'</w:drawing></w:r></w:p>')
 
 
+class _Filled:
+    """The built-in document.xml as its fixed strings and slots: make() joins them with one
+    person's escaped texts and sizes."""
+
+    def __init__(self, xml: str):
+        parts = _SLOT.split(xml)  # text, kind, name, text, kind, name, …, text
+        self.fixed = parts[0::3]
+        self.slots = list(zip(parts[1::3], parts[2::3]))
+
+    def fill(self, cert: Certificate) -> str:
+        out = [self.fixed[0]]
+        for (kind, name), after in zip(self.slots, self.fixed[1:]):
+            if kind == "t":
+                text = cert.texts.get(name, "")
+                bad = unsafe_char(text)  # the roster reader removes these; a guard, not a fix
+                if bad:
+                    raise ValueError(f"row {cert.row}, {name}: the text {unsafe_message(bad)}")
+                out.append(escape(text))
+            else:
+                out.append(str(int(round(cert.sizes[name] * 2))))
+            out.append(after)
+        return "".join(out)
+
+
 class DocxMaker:
     """Built once per run; make(cert) returns one .docx as bytes."""
 
@@ -121,7 +157,7 @@ class DocxMaker:
             buffer = io.BytesIO()
             base.save(buffer)
             package = buffer.getvalue()
-            xml = _builtin_document_xml(design, plan, rid)
+            self.filled = _Filled(_builtin_document_xml(design, plan, rid))
         else:
             from docxtpl import DocxTemplate
 
@@ -129,26 +165,15 @@ class DocxMaker:
             template.init_docx()
             xml = template.patch_xml(template.get_xml())
             package = Path(design_file).read_bytes()
-        self.template = _ENV.from_string(xml)
-        # every other part compressed once into a base archive; each person's file is that
-        # archive with their document.xml appended (recompressing the styles, theme and seal
-        # for every person took most of the time)
-        base = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(package)) as src, \
-                zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                if info.filename != "word/document.xml":
-                    dst.writestr(info.filename, src.read(info.filename))
-        self.base = base.getvalue()
+            self.template = _ENV.from_string(xml)
+        # every other part compressed once; each person's file is those bytes with their
+        # document.xml added (recompressing the styles, theme and seal for every person took
+        # most of the time)
+        self.package = PrezippedPackage(package, leave_out={"word/document.xml"})
 
     def make(self, cert: Certificate) -> bytes:
         if self.design is not None:
-            xml = render(self.template, {"t": cert.texts, "s": {
-                k: int(round(v * 2)) for k, v in cert.sizes.items()}}, limits.DOCUMENT_XML_CHARS)
+            xml = self.filled.fill(cert)
         else:
             xml = render(self.template, cert.fields, limits.DOCUMENT_XML_CHARS)
-        out = io.BytesIO(self.base)
-        out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
-            z.writestr("word/document.xml", xml.encode("utf-8"))
-        return out.getvalue()
+        return self.package.with_part("word/document.xml", xml.encode("utf-8"))

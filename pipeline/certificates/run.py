@@ -30,8 +30,8 @@ from pipeline.readers.roster import Issue, read_roster
 from pipeline.forms import parse_date
 from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
-from pipeline.writers.atomic import (atomic_path, die_with_parent, safe_file_part, sweep_stale,
-                                     sync_filesystem)
+from pipeline.writers.atomic import (atomic_path, die_with_parent, put_file, safe_file_part,
+                                     sweep_stale, sync_filesystem)
 from pipeline.writers.sheets import safe_cell, write_table
 
 MANIFEST = "manifest.csv"
@@ -184,7 +184,8 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
 def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster, out_dir,
            formats, merged_only, make_zip, xlsx_manifest, progress, workers) -> Outcome:
     out_dir.mkdir(parents=True, exist_ok=True)
-    sweep_stale(out_dir)
+    for folder in (out_dir, out_dir / "docx", out_dir / "pdf"):  # a killed run's temporaries
+        sweep_stale(folder)
     shared = digest(__version__.encode(), _renderer().encode(), src.file.read_bytes(),
                     seal_png or b"", design_file.read_bytes() if design_file else b"",
                     json.dumps(roles).encode())
@@ -192,18 +193,17 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
     previous = read_manifest(manifest_path, status="ok")
     per_person = not merged_only
     names = {c.key: f"{c.seq:05d}-{safe_file_part(c.fields.get('姓名') or c.key)}" for c in certs}
+    fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
     todo = []
     for cert in certs:
-        fp = _fingerprint(cert, shared)
+        fp = fingerprints[cert.key]
         old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
-        files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] if per_person \
-            else []
-        listed = ";".join(str(f.relative_to(out_dir)) for f in files)
-        if up_to_date(old, fp, files, {"文件": listed}):
+        listed = _listed(names[cert.key], formats, per_person)
+        files = [out_dir / name for name in listed]
+        if up_to_date(old, fp, files, {"文件": ";".join(listed)}):
             continue
         todo.append((cert, fp, files))
     outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
-    fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
     digests: dict[str, str] = {}  # file → SHA-256, from the workers that wrote them
     if per_person and "docx" in formats and todo:
         digests.update(_write_docx(todo, plan, design, design_file, seal_png, out_dir, progress,
@@ -237,13 +237,12 @@ def _init_docx_worker(plan, design, design_file, seal_png, worker: bool = True) 
     _MAKER = docx_out.DocxMaker(plan, design, design_file, seal_png)
 
 
-def _docx_chunk(items: list[tuple[Certificate, Path]]) -> dict[str, str]:
+def _docx_chunk(items: list[tuple[Certificate, str]]) -> dict[str, str]:
     digests = {}
     for cert, target in items:
         data = _MAKER.make(cert)
-        with atomic_path(target, durable=False) as tmp:  # synced once before the manifest
-            tmp.write_bytes(data)
-        digests[str(target)] = hashlib.sha256(data).hexdigest()
+        put_file(target, data)  # synced once, before the manifest
+        digests[target] = hashlib.sha256(data).hexdigest()
     return digests
 
 
@@ -251,7 +250,8 @@ def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, wo
                 ) -> dict[str, str]:
     """One DocxMaker per process; people in chunks across the cores."""
     (out_dir / "docx").mkdir(exist_ok=True)
-    items = [(cert, next(f for f in files if f.suffix == ".docx")) for cert, _fp, files in todo]
+    items = [(cert, str(next(f for f in files if f.suffix == ".docx")))
+             for cert, _fp, files in todo]
     chunks = [items[i:i + 250] for i in range(0, len(items), 250)]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
     args = (plan, design, design_file, seal_png)
@@ -320,6 +320,11 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
                 pdf_out.merge(sources, part, underlay if everyone else "")
 
 
+def _listed(name: str, formats, per_person: bool) -> list[str]:
+    """A person's files, relative to the output folder, as the manifest lists them."""
+    return [f"{ext}/{name}.{ext}" for ext in formats] if per_person else []
+
+
 def _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir, roster, digests,
                    previous) -> tuple[list[str], list[list]]:
     """Row, key, fields, number, files, a SHA-256 per file, fingerprint and status for each
@@ -329,17 +334,17 @@ def _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir, ros
     headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
     rows = []
     for cert in certs:
-        files = [out_dir / ext / f"{names[cert.key]}.{ext}" for ext in formats] \
-            if per_person else []
+        listed = _listed(names[cert.key], formats, per_person)
         # one SHA-256 per file, joined; unchanged files keep the digest they had
         old = previous.get(safe_cell(cert.key), {}).get("SHA-256", "").split(";")
-        digest = ";".join(digests.get(str(p)) or (old[i] if i < len(old) and old[i] else
-                                                  hashlib.sha256(p.read_bytes()).hexdigest())
-                          for i, p in enumerate(files))
+        found = []
+        for i, name in enumerate(listed):
+            path = str(out_dir / name)
+            found.append(digests.get(path) or (old[i] if i < len(old) and old[i] else
+                                               hashlib.sha256(Path(path).read_bytes()).hexdigest()))
         rows.append([cert.row, safe_cell(cert.key),
                      *[safe_cell(cert.fields.get(k, "")) for k in fields], cert.number,
-                     ";".join(str(p.relative_to(out_dir)) for p in files), digest,
-                     fingerprints[cert.key], "ok"])
+                     ";".join(listed), ";".join(found), fingerprints[cert.key], "ok"])
     for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
                         key=lambda i: i.row):
         rows.append([issue.row, "", *[""] * len(fields), "", "", "", "",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -92,6 +93,34 @@ def atomic_path(target: Path, durable: bool = True):
         os.replace(tmp, target)
         if durable:
             fsync_path(target.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+_counter = itertools.count()
+
+
+def put_file(target: str, data: bytes) -> None:
+    """atomic_path(target, durable=False) for a batch of small files, a tenth of its cost: the
+    folder exists, the temporary name is counted rather than drawn (O_EXCL still refuses a
+    name that is taken) and is made with the ordinary mode, so there is nothing to chmod. The
+    caller calls sync_filesystem before recording the files."""
+    folder, name = os.path.split(target)
+    stem, suffix = os.path.splitext(name)
+    while True:
+        tmp = os.path.join(folder, f".{short_name(stem, 60)}.{os.getpid()}."
+                                   f"{next(_counter) % 2**32:08x}{suffix[:16]}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with open(fd, "wb", closefd=True) as out:
+            out.write(data)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
