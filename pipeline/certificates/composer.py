@@ -186,11 +186,10 @@ class Composer:
         if self.form:
             seal = b""
             if self.seal:
-                width, height, base, space, alpha = self.seal
+                width, height, base, space, mask_space, alpha = self.seal
                 common = (b"/Type/XObject/Subtype/Image/Width %d/Height %d/Filter/FlateDecode"
                           % (width, height))
-                mask = pdf.add_stream(common + b"/ColorSpace/DeviceGray/BitsPerComponent %d"
-                                      % SEAL_MASK_BITS, alpha)
+                mask = pdf.add_stream(common + mask_space, alpha)
                 image = pdf.add_stream(common + space + b"/SMask %d 0 R" % mask, base)
                 seal = b"/XObject<</%s %d 0 R>>" % (SEAL.encode(), image)
             form = pdf.add_stream(b"/Type/XObject/Subtype/Form/BBox%s/Resources<</Font %d 0 R%s>>"
@@ -240,36 +239,33 @@ def _text(value: str) -> bytes:
     return b"<feff" + value.encode("utf-16-be").hex().encode() + b">"
 
 
-SEAL_MASK_BITS = 4  # opacity levels of the seal's edge: 16 steps (at most 1/30 off) look
-# the same in print at the seal's ~360 dpi and take 9 KB instead of 12 KB of every file
-
-
-def _seal_image(png: bytes) -> tuple[int, int, bytes, bytes, bytes]:
-    """The seal as an image and its alpha as a soft mask, each compressed once a run. A
-    seal of one colour (prepare_seal makes it the standard's red) is a one-bit indexed image
-    of that colour: the soft mask carries the whole stamp."""
+def _seal_image(png: bytes) -> tuple[int, int, bytes, bytes, bytes, bytes]:
+    """The seal as an image and its opacity as a soft mask of seal.OPACITY_BITS a sample,
+    each compressed once a run. A seal of one colour (prepare_seal makes it the standard's
+    red) is a one-bit indexed image of that colour: the soft mask carries the whole stamp."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as img:
-        rgba = img.convert("RGBA")
-    rgb = rgba.convert("RGB")
-    colours = rgb.getcolors(1)
-    if colours:
-        (_, (r, g, b)), = colours
-        rows = (rgba.width + 7) // 8 * rgba.height
-        base = zlib.compress(bytes(rows), 9)
-        space = b"/ColorSpace[/Indexed/DeviceRGB 0<%02x%02x%02x>]/BitsPerComponent 1" % (
-            r, g, b)
+    from pipeline.transforms.seal import OPACITY_BITS, opacity
+
+    steps, colour = opacity(png)
+    width, height = steps.size
+    if colour:
+        base = zlib.compress(bytes((width + 7) // 8 * height), 9)
+        space = b"/ColorSpace[/Indexed/DeviceRGB 0<%02x%02x%02x>]/BitsPerComponent 1" % colour
     else:
-        base = zlib.compress(rgb.tobytes(), 9)
+        with Image.open(io.BytesIO(png)) as img:
+            base = zlib.compress(img.convert("RGB").tobytes(), 9)
         space = b"/ColorSpace/DeviceRGB/BitsPerComponent 8"
-    levels = (1 << SEAL_MASK_BITS) - 1
-    alpha = rgba.getchannel("A").point(lambda v: (v * levels + 127) // 255).tobytes()
-    width, packed = rgba.width, bytearray()
-    for y in range(rgba.height):  # two 4-bit samples a byte, each row padded to a byte
-        row = alpha[y * width:(y + 1) * width] + b"\0"
-        packed += bytes(row[i] << 4 | row[i + 1] for i in range(0, width, 2))
-    return rgba.width, rgba.height, base, space, zlib.compress(bytes(packed), 9)
+    alpha, per_byte, packed = steps.tobytes(), 8 // OPACITY_BITS, bytearray()
+    for y in range(height):  # samples packed high bits first, each row padded to a byte
+        row = alpha[y * width:(y + 1) * width] + bytes(-width % per_byte)
+        for i in range(0, len(row), per_byte):
+            value = 0
+            for sample in row[i:i + per_byte]:
+                value = value << OPACITY_BITS | sample
+            packed.append(value)
+    mask_space = b"/ColorSpace/DeviceGray/BitsPerComponent %d" % OPACITY_BITS
+    return width, height, base, space, mask_space, zlib.compress(bytes(packed), 9)
 
 
 def _to_unicode(mapping: dict[int, str]) -> bytes:

@@ -116,6 +116,50 @@ def _seal_paragraph(rid: str, centre, diameter_mm: float) -> str:
             f'</w:drawing></w:r></w:p>')
 
 
+# the parts of python-docx's default template a certificate does without: Word 2010's copy
+# of the styles, a bibliography's custom XML, list numbering, web settings, the theme, the
+# font table, the thumbnail and the application's properties — 39 of its 56 KB in every file
+_UNUSED = ("stylesWithEffects", "customXml", "numbering", "webSettings", "theme", "fontTable",
+           "thumbnail", "extended-properties")
+_STYLES = ('<w:docDefaults><w:rPrDefault><w:rPr><w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+           '</w:rPr></w:rPrDefault><w:pPrDefault/></w:docDefaults>'
+           '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
+           '<w:name w:val="Normal"/></w:style>')
+
+
+def _lean_package(design: Design, plan: CertificatePlan, seal_png: bytes | None
+                  ) -> tuple[bytes, str | None]:
+    """The package around a built-in design's document.xml: the landscape page, the seal as a
+    palette PNG (seal.palette_png: half the bytes), a styles part of the defaults alone (every
+    run sets its own font and size), the settings (compatibility mode, East Asian layout) and
+    the title and organ as the file's properties. Returns the package and the seal's rId."""
+    from docx.oxml import parse_xml
+
+    from pipeline.transforms.seal import palette_png
+
+    base = docx.Document()
+    section = base.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(design.page_mm[0]), Mm(design.page_mm[1])
+    for rels in (base.part.rels, base.part.package.rels):
+        for rid in [r for r, rel in rels.items() if rel.reltype.split("/")[-1] in _UNUSED]:
+            del rels[rid]  # a part no relationship reaches is not written
+    styles = base.styles.element
+    for child in list(styles):
+        styles.remove(child)
+    for fragment in parse_xml(f"<w:x {_W}>{_STYLES}</w:x>"):
+        styles.append(fragment)
+    core = base.core_properties
+    core.title, core.author, core.comments, core.last_modified_by = \
+        plan.title, plan.organ, "", plan.organ
+    rid = None
+    if seal_png and design.seal_centre:
+        rid, _ = base.part.get_or_add_image(io.BytesIO(palette_png(seal_png)))
+    buffer = io.BytesIO()
+    base.save(buffer)
+    return buffer.getvalue(), rid
+
+
 class _Filled:
     """The built-in document.xml as its fixed strings and slots: make() joins them with one
     person's escaped texts and sizes."""
@@ -147,16 +191,7 @@ class DocxMaker:
                  seal_png: bytes | None):
         self.design = design
         if design is not None:
-            base = docx.Document()
-            section = base.sections[0]
-            section.orientation = WD_ORIENT.LANDSCAPE
-            section.page_width, section.page_height = Mm(design.page_mm[0]), Mm(design.page_mm[1])
-            rid = None
-            if seal_png and design.seal_centre:
-                rid, _ = base.part.get_or_add_image(io.BytesIO(seal_png))
-            buffer = io.BytesIO()
-            base.save(buffer)
-            package = buffer.getvalue()
+            package, rid = _lean_package(design, plan, seal_png)
             self.filled = _Filled(_builtin_document_xml(design, plan, rid))
         else:
             from docxtpl import DocxTemplate

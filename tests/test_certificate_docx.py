@@ -19,6 +19,7 @@ from pipeline.certificates.design import design_for
 from pipeline.certificates.docx_out import DocxMaker
 from pipeline.certificates.plan import read_certificate_plan
 from pipeline.certificates.records import Certificate, compose
+from pipeline.transforms.seal import prepare_seal
 from pipeline.writers.atomic import put_file
 from pipeline.writers.prezipped import PrezippedPackage
 
@@ -76,7 +77,7 @@ def _certificate_docx(name: str) -> bytes:
     cert = compose(Certificate(2, 1, name, {"姓名": name, "所在单位": "青山村党支部",
                                             "荣誉称号": "优秀共产党员"}, "青党证〔2026〕1号"),
                    plan, design)
-    seal = (src.file.parent / plan.seal).read_bytes() if plan.seal else None
+    seal = prepare_seal(src.file.parent / plan.seal)  # as the run prepares it
     return DocxMaker(plan, design, None, seal).make(cert)
 
 
@@ -107,3 +108,63 @@ def test_put_file_leaves_nothing_when_writing_fails(tmp_path):
     with pytest.raises(TypeError):  # the write fails after the temporary file was made
         put_file(str(tmp_path / "x.pdf"), object())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_lean_package_holds_only_what_a_certificate_uses():
+    made = _certificate_docx("王建军")
+    with zipfile.ZipFile(io.BytesIO(made)) as z:
+        names = set(z.namelist())
+        assert names == {"[Content_Types].xml", "_rels/.rels", "docProps/core.xml",
+                         "word/_rels/document.xml.rels", "word/styles.xml", "word/settings.xml",
+                         "word/media/image1.png", "word/document.xml"}
+        types = z.read("[Content_Types].xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode() + z.read("_rels/.rels").decode()
+        for name in names - {"[Content_Types].xml"}:  # every part typed, none dangling
+            assert name.rsplit(".", 1)[-1] in types or f"/{name}" in types
+        for target in ("styles.xml", "settings.xml", "media/image1.png", "docProps/core.xml"):
+            assert target in rels
+        assert "stylesWithEffects" not in rels + types and "thumbnail" not in rels + types
+        core = z.read("docProps/core.xml").decode()
+        assert "<dc:title>荣誉证书</dc:title>" in core and "中共青山镇委员会" in core
+        assert "python-docx" not in core
+    # the seal dominates: a one-colour palette PNG, opacity within 1/30 of the prepared seal
+    from PIL import Image
+
+    plan, src = read_certificate_plan(PLAN)
+    prepared = Image.open(io.BytesIO(prepare_seal(src.file.parent / plan.seal))).convert("RGBA")
+    carried = Image.open(io.BytesIO(zipfile.ZipFile(io.BytesIO(made)).read(
+        "word/media/image1.png")))
+    assert carried.mode == "P" and carried.size == prepared.size
+    carried = carried.convert("RGBA")
+    worst = max(abs(a - b) for a, b in zip(carried.getchannel("A").tobytes(),
+                                           prepared.getchannel("A").tobytes()))
+    assert worst <= 255 / 30
+    assert len(made) < 16_000, "a certificate .docx of about 14 KB, not python-docx's 56"
+
+
+def test_libreoffice_draws_the_lean_certificate(tmp_path):
+    """LibreOffice opens the lean package: one landscape page with the texts, and the seal
+    where the design centres it."""
+    import pymupdf
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.fail("LibreOffice is not installed; run the README's setup command first")
+    (tmp_path / "c.docx").write_bytes(_certificate_docx("王<建>&军"))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(tmp_path / "c.docx")], check=True, capture_output=True, timeout=300)
+    pdf = pymupdf.open(tmp_path / "c.pdf")
+    assert pdf.page_count == 1
+    page = pdf[0]
+    plan, _ = read_certificate_plan(PLAN)
+    design = design_for(plan)
+    mm = 72 / 25.4
+    assert (page.rect.width / mm, page.rect.height / mm) == pytest.approx(design.page_mm, abs=1)
+    text = page.get_text().replace("\n", "")
+    assert "王<建>&军同志：" in text and "荣誉证书" in text.replace(" ", "")
+    [image] = page.get_images(full=True)
+    box = page.get_image_bbox(image)
+    centre = ((box.x0 + box.x1) / 2 / mm, (box.y0 + box.y1) / 2 / mm)
+    assert centre == pytest.approx(design.seal_centre, abs=1)
+    assert box.width / mm == pytest.approx(plan.seal_size_mm, abs=1)
