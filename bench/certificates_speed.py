@@ -55,24 +55,29 @@ def roster(path: Path, rows: int) -> Path:
     return path
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants, from /proc."""
-    total, todo = 0, [pid]
+def _tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process and all its descendants, from /proc. RSS counts a page shared
+    by the main process and the workers it forked once in each of them; PSS shares it out
+    (a page in two processes counts half in each), so its sum is what the tree really holds."""
+    rss = pss = 0
+    todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in open(f"/proc/{p}/status"):
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
             for task in os.listdir(f"/proc/{p}/task"):
                 todo += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
         except (FileNotFoundError, ProcessLookupError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
-def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float, float]:
-    """(seconds, peak MB of the process tree, CPU seconds of the process tree)."""
+def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float, float, float]:
+    """(seconds, peak MB of the process tree as PSS and as RSS, CPU seconds of the tree)."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -81,13 +86,14 @@ def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float, float]:
            f"sqlite:///{out.parent / f'register-{fmt}.db'}"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_rss = 0
     stop = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_rss
         while not stop.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss, pss = _tree_memory_kb(proc.pid)
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
@@ -99,7 +105,7 @@ def ours(rows_file: Path, out: Path, fmt: str) -> tuple[float, float, float]:
         raise SystemExit(err.decode())
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # workers are waited for: included
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    return time.perf_counter() - start, peak / 1024, cpu
+    return time.perf_counter() - start, peak / 1024, peak_rss / 1024, cpu
 
 
 def sizes(folder: Path) -> list[int]:

@@ -419,7 +419,7 @@ def _compose_chunk(items: list[tuple[Certificate, str | None]]
     return digests, contents, shown
 
 
-def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path | None,
+def write_pdfs(certs: list[Certificate], targets: dict[str, str], merged: Path | None,
                plan: CertificatePlan, design: Design, roles: dict[str, str],
                seal_png: bytes | None, workers: int | None = None, progress=None
                ) -> dict[str, str]:
@@ -431,7 +431,7 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, Path], merged: Path 
         return {}
     for folder in {Path(t).parent for t in targets.values()}:  # put_file writes into them
         folder.mkdir(parents=True, exist_ok=True)
-    items = [(c, str(targets[c.key]) if c.key in targets else None) for c in todo]
+    items = [(c, targets.get(c.key)) for c in todo]
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     pool = None
     if workers > 1 and len(chunks) > 1:

@@ -10,7 +10,7 @@ from pipeline.transforms.placeholders import fill
 from pipeline.text.width import text_chars
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands in one run: no __dict__ each
 class Certificate:
     row: int  # the roster's row number, as Excel shows it
     seq: int  # position among the valid rows, 1-based: file names and merged order

@@ -129,18 +129,7 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
                         field="wording") from None
     fonts = fonts or FontBook()
-    roles = {}
-    if "pdf" in formats:
-        rows_text = [(c.row, b.role, b.name, c.texts.get(b.name, "")) for c in certs
-                     for b in (design.boxes if design else [])]
-        if design is None:
-            rows_text = [(c.row, "kai", k, v) for c in certs for k, v in c.fields.items()]
-        extra, font_issues = _font_problems(rows_text, fonts,
-                                            {r.row: r.values for r in roster.rows})
-        roster.issues += font_issues
-        roles = {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
-            [face.family for face in fonts.faces(role)] + sorted(extra.get(role, []))))
-            for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    roles = _roles(certs, design, fonts, roster) if "pdf" in formats else {}
     if design is None and design_file.suffix.lower() == ".docx" and certs and \
             "docx" in formats and not merged_only:
         # the user's design is a template: try it on the first person before any number
@@ -162,23 +151,43 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
         raise CertificateError(f"no valid rows to build:\n{roster.report()}")
     for seq, cert in enumerate(certs, start=1):
         cert.seq = seq
-    # numbers: one transaction for the whole roster
     if plan.number:
-        from pipeline.register.registry import Register
-
-        year = plan.number.year or parse_date(plan.date).year
-        plan_key = f"cert:{src.file.stem}"
-        with Register(db) as register:
-            entries = register.allocate_many(
-                plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
-                                   for c in certs], year, by=by)
-        for cert, entry in zip(certs, entries):
-            set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
-                                                        seq=entry.seq), plan, design)
+        _number(certs, plan, src, design, db, by)
     outcome.certificates = certs
     return _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
                   Path(out_dir), formats, merged_only, make_zip, xlsx_manifest, progress,
                   workers)
+
+
+def _roles(certs, design, fonts: FontBook, roster) -> dict[str, str]:
+    """Each font role's CSS family list: its fonts, then a fallback for each character the run
+    sets in that role and its fonts lack. A character no installed font has is an issue of its
+    row, added to the roster's."""
+    rows_text = [(c.row, b.role, b.name, c.texts.get(b.name, "")) for c in certs
+                 for b in (design.boxes if design else [])]
+    if design is None:
+        rows_text = [(c.row, "kai", k, v) for c in certs for k, v in c.fields.items()]
+    extra, font_issues = _font_problems(rows_text, fonts, {r.row: r.values for r in roster.rows})
+    roster.issues += font_issues
+    return {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
+        [face.family for face in fonts.faces(role)] + sorted(extra.get(role, []))))
+        for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+
+
+def _number(certs, plan, src, design, db, by) -> None:
+    """Every certificate's number from the register, in one transaction for the whole roster,
+    bound to the person's key (a re-run gets the same numbers)."""
+    from pipeline.register.registry import Register
+
+    year = plan.number.year or parse_date(plan.date).year
+    plan_key = f"cert:{src.file.stem}"
+    with Register(db) as register:
+        entries = register.allocate_many(
+            plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
+                               for c in certs], year, by=by)
+    for cert, entry in zip(certs, entries):
+        set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
+                                                    seq=entry.seq), plan, design)
 
 
 def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster, out_dir,
@@ -199,10 +208,9 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, rost
         fp = fingerprints[cert.key]
         old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
         listed = _listed(names[cert.key], formats, per_person)
-        files = [out_dir / name for name in listed]
-        if up_to_date(old, fp, files, {"文件": ";".join(listed)}):
+        if up_to_date(old, fp, [out_dir / name for name in listed], {"文件": ";".join(listed)}):
             continue
-        todo.append((cert, fp, files))
+        todo.append((cert, fp, listed))  # names, not Paths: 50,000 Paths held 20 MB
     outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
     digests: dict[str, str] = {}  # file → SHA-256, from the workers that wrote them
     if per_person and "docx" in formats and todo:
@@ -250,8 +258,9 @@ def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, wo
                 ) -> dict[str, str]:
     """One DocxMaker per process; people in chunks across the cores."""
     (out_dir / "docx").mkdir(exist_ok=True)
-    items = [(cert, str(next(f for f in files if f.suffix == ".docx")))
-             for cert, _fp, files in todo]
+    base = str(out_dir)
+    items = [(cert, os.path.join(base, next(f for f in listed if f.endswith(".docx"))))
+             for cert, _fp, listed in todo]
     chunks = [items[i:i + 250] for i in range(0, len(items), 250)]
     workers = min(workers or os.cpu_count() or 1, len(chunks))
     args = (plan, design, design_file, seal_png)
@@ -285,7 +294,8 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
 
     if design is not None and composer.composable(design, roles, certs):  # composed directly
         folder = out_dir / "pdf"
-        targets = {c.key: folder / f"{names[c.key]}.pdf" for c in render} if per_person else {}
+        targets = {c.key: os.path.join(folder, f"{names[c.key]}.pdf") for c in render} \
+            if per_person else {}
         digests.update(composer.write_pdfs(
             certs, targets, merged if need_merged else None, plan, design, roles, seal_png,
             workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
