@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from pipeline import standard as gb
+from pipeline.cache import template_cache
 from pipeline.fonts.book import FontBook, FontError, Substitution, advance, covers
 from pipeline.model import Document, Figure, Heading, Table
 from pipeline.writers import datablocks as dblk
@@ -595,7 +596,7 @@ def _role_css(fonts: FontBook, extra: dict[str, list[str]]) -> dict[str, str]:
 _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                           autoescape=jinja2.select_autoescape(("html.j2",), default=False),
                           undefined=jinja2.StrictUndefined, trim_blocks=True,
-                          lstrip_blocks=True)
+                          lstrip_blocks=True, bytecode_cache=template_cache())
 
 
 @dataclass

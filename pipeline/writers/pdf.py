@@ -1,6 +1,7 @@
 """The PDF writer: the HTML writer's page, rendered by WeasyPrint with embedded, subset fonts."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,31 @@ def load_weasyprint():
         import weasyprint
     finally:
         ctypes.util.find_library = find_library
+    _unsized_arrays(weasyprint)
     return weasyprint
+
+
+_SIZED_ARRAY = re.compile(r"(\w+)\[(\d+)\]")
+
+
+def _unsized_arrays(weasyprint) -> None:
+    """WeasyPrint's font subsetting asks cffi for `hb_codepoint_t[4693]`, a C type named by
+    the length of each font's glyph list, and cffi parses every new name with pycparser:
+    ~17 ms a name, nine names for a four-page document, a sixth of its render. An array
+    filled from a list of that very length is the same array as `hb_codepoint_t[]` filled
+    from it, whose type is parsed once; other calls pass through unchanged."""
+    from weasyprint.text.ffi import ffi
+
+    new = ffi.new
+
+    def new_array(cdecl, init=None):
+        if isinstance(cdecl, str) and isinstance(init, (list, tuple)):
+            sized = _SIZED_ARRAY.fullmatch(cdecl)
+            if sized and int(sized[2]) == len(init):
+                return new(f"{sized[1]}[]", init)
+        return new(cdecl, init)
+
+    ffi.new = new_array
 
 
 @lru_cache(maxsize=1)

@@ -50,10 +50,11 @@ def _serve(conn) -> None:
 
 
 def _warm_up(book) -> None:
-    """Render a line in each role's font and throw it away. The first render of a process
-    loads Pango's fonts and has cffi parse the C types the font subsetting uses (0.3 s of
-    pycparser); done here, that happens while the parent is still reading the plan, and the
-    document's own render took half as long."""
+    """Lay out a line in each role's font and write one glyph of the body font to a PDF, and
+    throw both away. The first layout of a process loads Pango's fonts, the first PDF has cffi
+    parse the C types the font subsetting uses (pycparser, tens of ms a type); done here, that
+    happens while the parent is still reading the plan. Writing the whole line would subset
+    all five faces for nothing (16 ms each), so only the layout sees them all."""
     from pipeline import standard as gb
     from pipeline.writers.pdf import font_config, load_weasyprint
 
@@ -61,7 +62,10 @@ def _warm_up(book) -> None:
 
     spans = "".join(f"<span style=\"font-family: '{book.face(role).family}'\">公文 1</span>"
                     for role in gb.FONT_ROLES)
-    HTML(string=f"<p>{spans}</p>").render(font_config=font_config()).write_pdf()
+    HTML(string=f"<p>{spans}</p>").render(font_config=font_config())
+    body = book.face("fang").family
+    HTML(string=f"<p style=\"font-family: '{body}'\">1</p>").render(
+        font_config=font_config()).write_pdf()
 
 
 class PdfProcess:
