@@ -464,7 +464,7 @@ def _certificates(args) -> int:
     _say(outcome.report)
     if args.check:
         return 1 if outcome.skipped else 0
-    _say(f"{len(outcome.certificates)} certificates: {outcome.built} built, "
+    _say(f"{outcome.count} certificates: {outcome.built} built, "
           f"{outcome.unchanged} unchanged; manifest {outcome.manifest}"
           + (f"; merged {outcome.merged}" if outcome.merged else ""))
     return 0

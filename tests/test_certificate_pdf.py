@@ -187,16 +187,21 @@ def test_text_that_needs_shaping_goes_to_weasyprint():
     character to one glyph left to right, declines them."""
     from pipeline.certificates.composer import composable
     from pipeline.certificates.design import FULL
-    from pipeline.certificates.records import Certificate
+    from pipeline.certificates.records import Characters
 
     roles = {r: ", ".join(f'"{f.family}"' for f in FontBook().faces(r))
              for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
-    plain = Certificate(2, 1, "k", {}, texts={"salutation": "阿依古丽·买买提同志："})
-    arabic = Certificate(3, 2, "k2", {}, texts={"salutation": "ئايگۈل同志："})
-    marks = Certificate(4, 3, "k3", {}, texts={"salutation": "王\u0301伟同志："})
-    assert composable(FULL, roles, [plain])
-    assert not composable(FULL, roles, [plain, arabic])
-    assert not composable(FULL, roles, [marks])
+
+    def run_of(*salutations):
+        chars = Characters()
+        for text in salutations:
+            chars.add({"salutation": text})
+        return chars
+
+    plain, arabic, marks = "阿依古丽·买买提同志：", "ئايگۈل同志：", "王\u0301伟同志："
+    assert composable(FULL, roles, run_of(plain))
+    assert not composable(FULL, roles, run_of(plain, arabic))
+    assert not composable(FULL, roles, run_of(marks))
 
 
 def test_font_program_deflated_in_parts_is_the_whole_program():

@@ -21,16 +21,20 @@ import multiprocessing
 import os
 import pickle
 import zlib
+from array import array
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from pipeline import standard as gb
 from pipeline.certificates.cff import GlyphSet, glyph_set
 from pipeline.certificates.design import STATIC, Box, Design, Frame
 from pipeline.certificates.pdffile import PdfFile
 from pipeline.certificates.plan import CertificatePlan
-from pipeline.certificates.records import Certificate
+from pipeline.certificates.records import Certificate, Characters
+from pipeline.certificates.spool import in_order
 from pipeline.errors import GongwenError
 from pipeline.writers.atomic import atomic_path, die_with_parent, put_file
 from pipeline.text.linebreak import break_lines
@@ -172,16 +176,13 @@ class Composer:
         return Page(zlib.compress("\n".join(o for o in ops if o).encode(), 6), cids)
 
     # --- files --------------------------------------------------------------------------
-    def write(self, contents: list[bytes], cids: dict[int, set[int]], out) -> None:
-        """One PDF of pages with these content streams (a person's certificate, or the
-        merged file) showing `cids` of each face: one font program per face with exactly
-        those glyphs, the static design and the seal once."""
-        pdf = PdfFile()
-        catalog, tree, fonts_at = pdf.reserve(), pdf.reserve(), pdf.reserve()
-        used = _union([self.static_cids, cids])
-        fonts = [b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
-                 for face in sorted(used)]
-        pdf.set(fonts_at, b"<<" + b"".join(fonts) + b">>")
+    def write(self, pages: Iterable[tuple[bytes, dict[int, set[int]]]], out) -> int:
+        """One PDF of `pages` — each a content stream and the CIDs of each face it shows: a
+        person's certificate, or the merged file, written as the pages come — with one font
+        program per face holding exactly the glyphs shown, the static design and the seal
+        once. Returns the number of pages."""
+        pdf = PdfFile(out)
+        catalog, tree, fonts_at, resources = (pdf.reserve() for _ in range(4))
         xobjects = b""
         if self.form:
             seal = b""
@@ -196,18 +197,24 @@ class Composer:
                                   b"/Filter/FlateDecode" % (self.media_box, fonts_at, seal),
                                   self.form)
             xobjects = b"/XObject<</%s %d 0 R>>" % (FORM.encode(), form)
-        resources = pdf.add(b"<</Font %d 0 R%s>>" % (fonts_at, xobjects))
-        kids = []
-        for content in contents:
+        pdf.set(resources, b"<</Font %d 0 R%s>>" % (fonts_at, xobjects))
+        kids = array("Q")
+        used = _union([self.static_cids])
+        for content, cids in pages:
             content = pdf.add_stream(b"/Filter/FlateDecode", content)
             kids.append(pdf.add(b"<</Type/Page/Parent %d 0 R/MediaBox%s/Resources %d 0 R"
                                 b"/Contents %d 0 R>>" % (tree, self.media_box, resources,
                                                          content)))
+            for face, shown in cids.items():
+                used.setdefault(face, set()).update(shown)
+        fonts = [b"/F%d %d 0 R" % (face, self._font(pdf, face, used[face]))
+                 for face in sorted(used)]
+        pdf.set(fonts_at, b"<<" + b"".join(fonts) + b">>")
         pdf.set(tree, b"<</Type/Pages/Count %d/Kids[%s]>>" % (
             len(kids), b" ".join(b"%d 0 R" % k for k in kids)))
         pdf.set(catalog, b"<</Type/Catalog/Pages %d 0 R>>" % tree)
-        info = pdf.add(self.info)
-        pdf.write(out, catalog, info)
+        pdf.close(catalog, pdf.add(self.info))
+        return len(kids)
 
     def _font(self, pdf: PdfFile, face: int, cids: set[int]) -> int:
         """A Type 0 font of `cids` of a face: CIDFontType0 with its own CFF program."""
@@ -289,7 +296,7 @@ def _families(css: str) -> list[str]:
     return [f.strip().strip('"') for f in css.split(",") if f.strip()]
 
 
-def composable(design: Design, roles: dict[str, str], certs: list[Certificate] = ()) -> bool:
+def composable(design: Design, roles: dict[str, str], chars: Characters | None = None) -> bool:
     """Whether the composer can set this run: every font the design's roles may use is
     CFF-flavoured (cff.py assembles CFF programs; a TrueType font, a Windows 楷体_GB2312 say,
     goes to WeasyPrint), and no text needs shaping — a combining mark or a right-to-left
@@ -302,42 +309,34 @@ def composable(design: Design, roles: dict[str, str], certs: list[Certificate] =
     families = {f for box in design.boxes for f in _families(roles[box.role])}
     if not all("CFF " in _font(_match(family)) for family in families):
         return False
-    chars = {c for cert in certs for text in cert.texts.values() for c in text}
     return not any(unicodedata.category(c).startswith("M")
-                   or unicodedata.bidirectional(c) in ("R", "AL") for c in chars)
+                   or unicodedata.bidirectional(c) in ("R", "AL")
+                   for c in (chars.all() if chars else ()))
 
 
-def prepare(certs: list[Certificate], plan: CertificatePlan, design: Design,
-            roles: dict[str, str], seal_png: bytes | None) -> Composer:
-    """The run's faces, each subset once to the characters the run sets in it, and the
-    composer holding them. The faces follow each role's family list (`roles`, as the HTML
-    path's CSS), so a character the role's font lacks is set in the next font that has it."""
+def prepare(chars: Characters, plan: CertificatePlan, design: Design, roles: dict[str, str],
+            seal_png: bytes | None) -> Composer:
+    """The run's faces, each subset once to the characters the run sets in it (`chars`, by
+    box), and the composer holding them. The faces follow each role's family list (`roles`,
+    as the HTML path's CSS), so a character the role's font lacks is set in the next font
+    that has it."""
     from pipeline.fonts.book import _match, covers
 
-    chars: dict[str, set[str]] = {}
     static = {"title": plan.title, "organ": plan.organ, "date": plan.date}
-    for box in design.boxes:
-        found = chars.setdefault(box.role, set())
-        if box.name in STATIC:
-            found.update(static.get(box.name, ""))
-        else:
-            for cert in certs:
-                found.update(cert.texts.get(box.name, ""))
+    wanted_by_role: dict[str, set[str]] = {}
     # characters on every certificate, per role (the static texts, and the wording's fixed
     # words): their glyphs come first in each font, the part of every file's font that is
     # the same bytes (cff.GlyphSet.deflated_program)
     everywhere: dict[str, set[str]] = {}
     for box in design.boxes:
         if box.name in STATIC:
-            shared = set(static.get(box.name, ""))
-        else:  # one set at a time: a list of 50,000 sets held 100 MB
-            shared = None
-            for cert in certs:
-                mine = set(cert.texts.get(box.name, ""))
-                shared = mine if shared is None else shared & mine
-        everywhere.setdefault(box.role, set()).update(shared or ())
+            used = shared = set(static.get(box.name, ""))
+        else:
+            used, shared = chars.used.get(box.name, set()), chars.common.get(box.name, set())
+        wanted_by_role.setdefault(box.role, set()).update(used)
+        everywhere.setdefault(box.role, set()).update(shared)
     faces, chain, per_face, first = [], {}, {}, {}
-    for role, wanted in chars.items():
+    for role, wanted in wanted_by_role.items():
         chain[role] = []
         left = wanted - set("\n\r\t")  # spaces (also U+3000) have widths to set
         for family in _families(roles[role]):
@@ -376,8 +375,10 @@ def _init_worker(composer: Composer | None = None, worker: bool = True) -> None:
 
 _COMPOSER_BYTES = b""
 
+Shown = dict[int, set[int]]  # face index → CIDs
 
-def _compose_task(args) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
+
+def _compose_task(args) -> tuple[list[str | None], list[bytes], Shown]:
     """In a pool worker: the composer comes with each chunk (tens of KB, unpickled once a
     worker), so the workers can start before it is made."""
     global _COMPOSER, _COMPOSER_BYTES
@@ -391,8 +392,8 @@ def _ready() -> None:
     """A task that only makes the pool start a worker."""
 
 
-def _union(maps) -> dict[int, set[int]]:
-    out: dict[int, set[int]] = {}
+def _union(maps) -> Shown:
+    out: Shown = {}
     for found in maps:
         for face, cids in found.items():
             out.setdefault(face, set()).update(cids)
@@ -400,11 +401,12 @@ def _union(maps) -> dict[int, set[int]]:
 
 
 def _compose_chunk(items: list[tuple[Certificate, str | None]]
-                   ) -> tuple[dict[str, str], list[bytes], dict[int, set[int]]]:
+                   ) -> tuple[list[str | None], list[bytes], Shown]:
     """In a worker: each certificate's page; its own file where a target is given. Returns
-    {file: SHA-256}, the pages' content streams and the glyphs they show (for the merged
-    file: a few hundred bytes a page reach the main process)."""
-    digests, contents, shown = {}, [], {}
+    each file's SHA-256 (None where no file was asked for), the pages' content streams and
+    the glyphs they show, for the merged file: a few hundred bytes a page reach the main
+    process."""
+    digests, contents, shown = [], [], {}
     for cert, target in items:
         page = _COMPOSER.page(cert)
         contents.append(page.content)
@@ -412,29 +414,29 @@ def _compose_chunk(items: list[tuple[Certificate, str | None]]
             shown.setdefault(face, set()).update(cids)
         if target:
             buffer = io.BytesIO()
-            _COMPOSER.write([page.content], page.cids, buffer)
+            _COMPOSER.write([(page.content, page.cids)], buffer)
             data = buffer.getvalue()
             put_file(target, data)  # run.py syncs once, before the manifest
-            digests[target] = hashlib.sha256(data).hexdigest()
+            digests.append(hashlib.sha256(data).hexdigest())
+        else:
+            digests.append(None)
     return digests, contents, shown
 
 
-def write_pdfs(certs: list[Certificate], targets: dict[str, str], merged: Path | None,
-               plan: CertificatePlan, design: Design, roles: dict[str, str],
-               seal_png: bytes | None, workers: int | None = None, progress=None
-               ) -> dict[str, str]:
-    """Per-person files for the certificates `targets` names (key → path), and the merged
-    file of every certificate in order when `merged` is given. Returns {file: SHA-256}."""
+def write_pdfs(chunks: Iterable[list[tuple[Certificate, str | None]]], count: int,
+               merged: Path | None, plan: CertificatePlan, design: Design,
+               roles: dict[str, str], chars: Characters, seal_png: bytes | None,
+               record: Callable[[Certificate, str], None], workers: int | None = None,
+               progress=None) -> None:
+    """Each certificate of `chunks` (made as they are needed, in order) with a target gets
+    its own file, and record(certificate, its SHA-256) is called; every one is a page of the
+    merged file when `merged` is given (then `chunks` must hold all `count` certificates).
+    The main process holds the chunks the workers are on; the merged file is written as
+    their pages come back."""
     workers = workers or os.cpu_count() or 1
-    todo = certs if merged else [c for c in certs if c.key in targets]
-    if not todo:
-        return {}
-    for folder in {Path(t).parent for t in targets.values()}:  # put_file writes into them
-        folder.mkdir(parents=True, exist_ok=True)
-    items = [(c, targets.get(c.key)) for c in todo]
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    total = -(-count // CHUNK)
     pool = None
-    if workers > 1 and len(chunks) > 1:
+    if workers > 1 and total > 1:
         # workers start (a new interpreter importing the composer, about a second) while
         # this process subsets the fonts
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
@@ -442,34 +444,50 @@ def write_pdfs(certs: list[Certificate], targets: dict[str, str], merged: Path |
         for _ in range(workers):
             pool.submit(_ready)
     try:
-        composer = prepare(todo, plan, design, roles, seal_png)
+        composer = prepare(chars, plan, design, roles, seal_png)
     except BaseException:
         if pool:
             pool.shutdown(cancel_futures=True)
         raise
-    digests: dict[str, str] = {}
-    contents: list[bytes] = []
-    shown: dict[int, set[int]] = {}
+    placed = 0
 
-    def collect(results):
-        for i, (found, chunk_contents, chunk_cids) in enumerate(results, start=1):
-            digests.update(found)
-            if merged:
-                contents.extend(chunk_contents)
-                shown.update(_union([shown, chunk_cids]))
+    def pages():
+        """The pages in order as the workers send them back, each chunk's glyphs given with
+        its first page (the merged file's fonts are their union)."""
+        nonlocal placed
+        if pool is None:
+            _init_worker(composer, worker=False)
+            task, blob = _compose_chunk, None
+        else:
+            task, blob = _compose_task, pickle.dumps(composer)
+        sent: deque = deque()  # each chunk until its result is back, to record its files
+
+        def tasks():
+            for chunk in chunks:
+                sent.append(chunk)
+                yield chunk if blob is None else (blob, chunk)
+
+        for i, (digests, contents, shown) in enumerate(
+                in_order(pool, task, tasks(), 2 * workers), start=1):
+            chunk = sent.popleft()
+            for (cert, _target), sha in zip(chunk, digests):
+                if sha:
+                    record(cert, sha)
+            placed += len(contents)
             if progress:
-                progress(i, len(chunks))
+                progress(i, total)
+            for n, content in enumerate(contents):
+                yield content, shown if n == 0 else {}
 
-    if pool is None:
-        _init_worker(composer, worker=False)
-        collect(map(_compose_chunk, chunks))
-    else:
-        with pool:
-            blob = pickle.dumps(composer)
-            collect(pool.map(_compose_task, [(blob, chunk) for chunk in chunks]))
-    if merged:
-        if len(contents) != len(certs):
-            raise GongwenError("internal: merged file would miss certificates")
-        with atomic_path(merged) as part, open(part, "wb") as out:
-            composer.write(contents, shown, out)  # atomic_path gives it the ordinary mode
-    return digests
+    try:
+        if merged:
+            with atomic_path(merged) as part, open(part, "wb") as out:
+                composer.write(pages(), out)  # atomic_path gives it the ordinary mode
+                if placed != count:
+                    raise GongwenError("internal: merged file would miss certificates")
+        else:
+            for _ in pages():
+                pass
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)

@@ -13,9 +13,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -154,24 +156,36 @@ def render_job(job: Job) -> dict[str, str]:
     return {p: hashlib.sha256(Path(p).read_bytes()).hexdigest() for p in job.pages}
 
 
-def render_chunks(jobs: list[Job], workers: int | None = None, progress=None
-                  ) -> dict[str, str]:
-    """Render every chunk on every core; returns {file: SHA-256} of the per-person files."""
+def render_chunks(jobs: Iterable[Job], total: int, record, workers: int | None = None,
+                  progress=None) -> list[str]:
+    """Render every chunk on every core, the jobs made as the workers need them; record(cert,
+    SHA-256) for each file per person. Returns the chunks' files, in order."""
+    from pipeline.certificates.spool import in_order
+
     workers = workers or os.cpu_count() or 1
-    digests: dict[str, str] = {}
-    if workers == 1 or len(jobs) == 1:
-        results = map(render_job, jobs)
-        for i, result in enumerate(results, start=1):
-            digests.update(result)
+    pool = None
+    if workers > 1 and total > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
+    sent: deque = deque()  # each job until its result is back
+
+    def tasks():
+        for job in jobs:
+            sent.append(job)
+            yield job
+
+    targets = []
+    try:
+        for i, result in enumerate(in_order(pool, render_job, tasks(), 2 * workers), start=1):
+            job = sent.popleft()
+            targets.append(job.target)
+            for cert, page in zip(job.certs, job.pages):
+                record(cert, result[page])
             if progress:
-                progress(i, len(jobs))
-        return digests
-    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-        for i, result in enumerate(pool.map(render_job, jobs), start=1):
-            digests.update(result)
-            if progress:
-                progress(i, len(jobs))
-    return digests
+                progress(i, total)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    return targets
 
 
 def _qpdf() -> str:
@@ -198,13 +212,15 @@ def split(chunk: Path, targets: list[Path], underlay: str = "") -> None:
             os.replace(page, target)
 
 
-def merge(sources: list[Path], target: Path, underlay: str = "") -> None:
+def merge(sources: Iterable, target: Path, underlay: str = "") -> None:
     """Join PDFs in order, the underlay's page stamped under each (an argument file keeps
-    10,000 names off the command line)."""
+    10,000 names off the command line, written as the names come)."""
     with tempfile.NamedTemporaryFile("w", suffix=".args", dir=target.parent, delete=False,
                                      encoding="utf-8") as args:
-        args.write("\n".join(["--empty", "--pages", *map(str, sources), "--",
-                               *_underlay(underlay), str(target)]) + "\n")
+        args.write("--empty\n--pages\n")
+        for source in sources:
+            args.write(f"{source}\n")
+        args.write("\n".join(["--", *_underlay(underlay), str(target)]) + "\n")
     try:
         subprocess.run([_qpdf(), f"@{args.name}"], check=True, capture_output=True)
     finally:

@@ -27,7 +27,8 @@ def key_of(plan: CertificatePlan, values: dict[str, str]) -> str:
 
 
 def compose(cert: Certificate, plan: CertificatePlan, design: Design | None) -> Certificate:
-    """Fill the wording and the boxes of a built-in design (a user's design gets the fields)."""
+    """Fill the wording and the boxes of a built-in design (a user's design gets the fields),
+    with the certificate's number where it has one."""
     context = {**plan.params, **cert.fields, "证书编号": cert.number}
     try:
         wording = fill(plan.wording, context)
@@ -47,17 +48,26 @@ def compose(cert: Certificate, plan: CertificatePlan, design: Design | None) -> 
     return cert
 
 
-def set_number(cert: Certificate, number: str, plan: CertificatePlan,
-               design: Design | None) -> Certificate:
-    """Give a composed certificate its number: only the texts that show it change (the
-    wording is filled again only when it names {{ 证书编号 }})."""
-    cert.number = number
-    if "证书编号" in plan.wording or design is None:
-        return compose(cert, plan, design)
-    cert.fields["证书编号"] = number
-    for box in design.boxes:
-        if box.name in ("number", "证书编号"):
-            text = f"证书编号：{number}" if box.name == "number" else number
-            cert.texts[box.name] = text
-            cert.sizes[box.name] = fitted_size(box, text, text_chars)
-    return cert
+@dataclass
+class Characters:
+    """The characters a run sets, by box (a user's design: by field): every one used, and
+    those on every certificate (the wording's fixed words). Gathered a certificate at a time,
+    so no list of everyone's texts is kept; the font subsets and checks are made from it."""
+    used: dict[str, set[str]] = field(default_factory=dict)
+    common: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, texts: dict[str, str]) -> None:
+        for name, text in texts.items():
+            chars = set(text)
+            self.used.setdefault(name, set()).update(chars)
+            if name not in self.common:
+                self.common[name] = chars
+            elif self.common[name]:
+                self.common[name] &= chars
+
+    def of(self, cert: Certificate, design: Design | None) -> None:
+        """A certificate's texts: its boxes' on a built-in design, else its fields."""
+        self.add(cert.texts if design is not None else cert.fields)
+
+    def all(self) -> set[str]:
+        return set().union(*self.used.values())

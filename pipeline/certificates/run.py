@@ -13,26 +13,30 @@ import os
 import shutil
 import tempfile
 import zipfile
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from pipeline import __version__
 from pipeline.certificates import docx_out, pdf_out
 from pipeline.certificates.design import design_for
 from pipeline.certificates.plan import read_certificate_plan
-from pipeline.certificates.records import Certificate, compose, key_of, set_number
+from pipeline.certificates.records import Certificate, Characters, compose, key_of
+from pipeline.certificates.spool import BLOCK, Spool, batches, in_order
 from pipeline import limits
 from pipeline.errors import GongwenError, PlanError
 from pipeline.fonts.book import FontBook
-from pipeline.manifest import digest, fingerprint, read_manifest, renderer_version, up_to_date
+from pipeline.manifest import (FINGERPRINT, KEY, digest, fingerprint, renderer_version,
+                               up_to_date)
 from pipeline.readers.roster import Issue, read_roster
 from pipeline.forms import parse_date
 from pipeline.transforms.placeholders import time_budget
 from pipeline.transforms.seal import prepare_seal
 from pipeline.writers.atomic import (atomic_path, die_with_parent, put_file, safe_file_part,
                                      sweep_stale, sync_filesystem)
-from pipeline.writers.sheets import safe_cell, write_table
+from pipeline.writers.sheets import iter_table, safe_cell, write_table
 
 MANIFEST = "manifest.csv"
 MERGED = "merged.pdf"
@@ -45,7 +49,7 @@ class CertificateError(GongwenError):
 @dataclass
 class Outcome:
     report: str
-    certificates: list[Certificate] = field(default_factory=list)
+    count: int = 0  # valid certificates (all of them with --check)
     built: int = 0
     unchanged: int = 0
     skipped: list[Issue] = field(default_factory=list)
@@ -54,21 +58,21 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def _font_problems(rows_text, fonts: FontBook, fields: dict[int, dict[str, str]]
-                   ) -> tuple[dict[str, list[str]], list[Issue]]:
-    """Fallback families per role for characters the role's font lacks; an issue for each
-    row holding a character no installed font has. Works on the distinct characters, so ten
-    thousand rows cost what a few hundred do."""
+ROLES = ("kai", "fang", "hei", "song", "xiaobiaosong")
+
+
+def _font_problems(chars: dict[str, set[str]], fonts: FontBook
+                   ) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
+    """For each role, from the characters the run sets in it: the fallback families for
+    characters the role's font lacks, and the characters no installed font has. Works on
+    the distinct characters, so ten thousand rows cost what a few hundred do."""
     from pipeline.fonts.book import covers
 
-    used: dict[str, set[str]] = {}
-    for _row, role, _name, text in rows_text:
-        used.setdefault(role, set()).update(text)
     extra: dict[str, list[str]] = {}
     nowhere: dict[str, set[str]] = {}
-    for role, chars in used.items():
+    for role, used in chars.items():
         face = fonts.face(role)
-        for ch in sorted(chars):  # sorted: the same CSS, so the same fingerprints, each run
+        for ch in sorted(used):  # sorted: the same CSS, so the same fingerprints, each run
             if ch.isspace() or covers(face, ch):
                 continue
             other = fonts.fallback(role, ch)
@@ -76,14 +80,7 @@ def _font_problems(rows_text, fonts: FontBook, fields: dict[int, dict[str, str]]
                 nowhere.setdefault(role, set()).add(ch)
             elif other.family not in extra.setdefault(role, []):
                 extra[role].append(other.family)
-    issues = {}
-    for row, role, name, text in rows_text:
-        for ch in nowhere.get(role, ()):
-            if ch in text:  # named by the roster column it came from, as the clerk knows it
-                column = next((k for k, v in fields.get(row, {}).items() if ch in v), name)
-                issues[(row, column, ch)] = Issue(row, column, f"no installed font has '{ch}' "
-                                                               f"(U+{ord(ch):04X})")
-    return extra, list(issues.values())
+    return extra, nowhere
 
 
 def _fingerprint(cert: Certificate, shared: str) -> str:
@@ -98,6 +95,20 @@ def _renderer() -> str:
             "composer", "cff", "pdffile", "pdf_out", "docx_out", "design", "records")),
         (str(pdf_out.TEMPLATES / "certificate.html.j2"),),
         ("weasyprint", "pydyf", "fonttools", "python-docx", "docxtpl", "jinja2", "pypdf"))
+
+
+def _composed(rows, plan, design, src, numbers=None) -> Iterator[Certificate]:
+    """Each row's certificate, composed as it is needed (a roster's worth of composed
+    certificates is never held): seq counts the rows given, from 1."""
+    try:
+        with time_budget(limits.TEMPLATE_RUN_SECONDS, "the wording for all rows together"):
+            for seq, r in enumerate(rows, start=1):
+                cert = Certificate(r.row, seq, key_of(plan, r.values), dict(r.values),
+                                   numbers[seq - 1] if numbers else "")
+                yield compose(cert, plan, design)
+    except PlanError as exc:  # the wording's template failed: name the plan and its line
+        raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
+                        field="wording") from None
 
 
 def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
@@ -119,119 +130,161 @@ def run(plan_path: Path, roster_path: Path, out_dir: Path, *, formats=("pdf",),
     if plan.seal:
         seal_png = prepare_seal(src.file.parent / plan.seal, plan=src.file,
                                 line=src.line_of(("seal",)), field="seal")
-    certs = [Certificate(r.row, 0, key_of(plan, r.values), dict(r.values))
-             for r in roster.valid_rows]
-    try:
-        with time_budget(limits.TEMPLATE_RUN_SECONDS, "the wording for all rows together"):
-            for cert in certs:
-                compose(cert, plan, design)  # texts without the number, for fonts and fit
-    except PlanError as exc:  # the wording's template failed: name the plan and its line
-        raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
-                        field="wording") from None
+    rows = roster.valid_rows
+    first, chars = None, Characters()
+    for cert in _composed(rows, plan, design, src):  # texts without the number: fonts, fit
+        chars.of(cert, design)
+        first = first or cert
     fonts = fonts or FontBook()
-    roles = _roles(certs, design, fonts, roster) if "pdf" in formats else {}
-    if design is None and design_file.suffix.lower() == ".docx" and certs and \
+    roles = _roles(rows, chars, plan, design, src, fonts, roster) if "pdf" in formats else {}
+    if design is None and design_file.suffix.lower() == ".docx" and first and \
             "docx" in formats and not merged_only:
         # the user's design is a template: try it on the first person before any number
         try:
-            docx_out.DocxMaker(plan, None, design_file, seal_png).make(certs[0])
+            docx_out.DocxMaker(plan, None, design_file, seal_png).make(first)
         except ValueError as exc:
-            raise PlanError(f"the design's template, row {certs[0].row}: {exc}",
+            raise PlanError(f"the design's template, row {first.row}: {exc}",
                             file=design_file, field="design") from None
     outcome = Outcome(roster.report())
     invalid = roster.invalid
     outcome.skipped = [i for i in roster.issues if i.kind == "error"]
+    rows = [r for r in rows if r.row not in invalid]
+    outcome.count = len(rows)
     if check_only:
         return outcome
     if invalid and not skip_invalid:
         raise CertificateError(f"{len(invalid)} row(s) need fixing; nothing was written "
                                f"(--skip-invalid builds the others):\n{roster.report()}")
-    certs = [c for c in certs if c.row not in invalid]
-    if not certs:
+    if not rows:
         raise CertificateError(f"no valid rows to build:\n{roster.report()}")
-    for seq, cert in enumerate(certs, start=1):
-        cert.seq = seq
-    if plan.number:
-        _number(certs, plan, src, design, db, by)
-    outcome.certificates = certs
-    return _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster,
-                  Path(out_dir), formats, merged_only, make_zip, xlsx_manifest, progress,
-                  workers)
+    numbers = _numbers(rows, plan, src, db, by) if plan.number else None
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Spool(out_dir) as spool:
+        chars, columns = Characters(), {}
+        for cert in _composed(rows, plan, design, src, numbers):  # now with their numbers
+            spool.add(cert)
+            chars.of(cert, design)
+            columns.update(dict.fromkeys(cert.fields))
+        # the rows live on in the spool; what the roster keeps is its issues
+        del rows, numbers, roster.rows[:]
+        return _write(outcome, plan, src, design, design_file, seal_png, roles, spool, chars,
+                      [c for c in columns if c not in ("证书内容", "证书编号")], roster,
+                      out_dir, formats, merged_only, make_zip, xlsx_manifest, progress,
+                      workers)
 
 
-def _roles(certs, design, fonts: FontBook, roster) -> dict[str, str]:
+def _roles(rows, chars: Characters, plan, design, src, fonts: FontBook, roster
+           ) -> dict[str, str]:
     """Each font role's CSS family list: its fonts, then a fallback for each character the run
     sets in that role and its fonts lack. A character no installed font has is an issue of its
     row, added to the roster's."""
-    rows_text = [(c.row, b.role, b.name, c.texts.get(b.name, "")) for c in certs
-                 for b in (design.boxes if design else [])]
-    if design is None:
-        rows_text = [(c.row, "kai", k, v) for c in certs for k, v in c.fields.items()]
-    extra, font_issues = _font_problems(rows_text, fonts, {r.row: r.values for r in roster.rows})
-    roster.issues += font_issues
+    role_of = {b.name: b.role for b in design.boxes} if design else {}
+    by_role: dict[str, set[str]] = {}
+    for name, used in chars.used.items():  # a user's design: every field in 楷体
+        by_role.setdefault(role_of.get(name, "kai"), set()).update(used)
+    extra, nowhere = _font_problems(by_role, fonts)
+    if nowhere:  # rare: find the rows again, each named by the roster column it came from
+        issues = {}
+        for r, cert in zip(rows, _composed(rows, plan, design, src)):
+            for name, text in (cert.texts if design else cert.fields).items():
+                for ch in nowhere.get(role_of.get(name, "kai"), ()):
+                    if ch in text:
+                        column = next((k for k, v in r.values.items() if ch in v), name)
+                        issues[(r.row, column, ch)] = Issue(
+                            r.row, column, f"no installed font has '{ch}' (U+{ord(ch):04X})")
+        roster.issues += list(issues.values())
     return {role: ", ".join(f'"{f}"' for f in dict.fromkeys(
         [face.family for face in fonts.faces(role)] + sorted(extra.get(role, []))))
-        for role in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+        for role in ROLES}
 
 
-def _number(certs, plan, src, design, db, by) -> None:
+def _numbers(rows, plan, src, db, by) -> list[str]:
     """Every certificate's number from the register, in one transaction for the whole roster,
     bound to the person's key (a re-run gets the same numbers)."""
     from pipeline.register.registry import Register
 
     year = plan.number.year or parse_date(plan.date).year
     plan_key = f"cert:{src.file.stem}"
+    keys = []
+    for r in rows:
+        key = key_of(plan, r.values)
+        keys.append((f"{plan_key}#{key}", r.values.get("姓名", key)))
     with Register(db) as register:
-        entries = register.allocate_many(
-            plan.number.code, [(f"{plan_key}#{c.key}", c.fields.get("姓名", c.key))
-                               for c in certs], year, by=by)
-    for cert, entry in zip(certs, entries):
-        set_number(cert, plan.number.pattern.format(code=entry.code, year=entry.year,
-                                                    seq=entry.seq), plan, design)
+        entries = register.allocate_many(plan.number.code, keys, year, by=by)
+    return [plan.number.pattern.format(code=e.code, year=e.year, seq=e.seq) for e in entries]
 
 
-def _write(outcome, plan, src, design, design_file, seal_png, roles, certs, roster, out_dir,
-           formats, merged_only, make_zip, xlsx_manifest, progress, workers) -> Outcome:
-    out_dir.mkdir(parents=True, exist_ok=True)
+def _name(cert: Certificate) -> str:
+    """A person's file name, without its extension: the merged order, then the name."""
+    return f"{cert.seq:05d}-{safe_file_part(cert.fields.get('姓名') or cert.key)}"
+
+
+class _Digests:
+    """The SHA-256 of each file a run writes, 32 bytes a file, by format and position."""
+
+    def __init__(self, count: int, formats):
+        self.raw = {ext: bytearray(32 * count) for ext in formats}
+
+    def put(self, ext: str, seq: int, hexdigest: str) -> None:
+        self.raw[ext][32 * (seq - 1):32 * seq] = bytes.fromhex(hexdigest)
+
+    def get(self, ext: str, seq: int) -> str | None:
+        value = bytes(self.raw[ext][32 * (seq - 1):32 * seq])
+        return value.hex() if any(value) else None
+
+
+def _previous(path: Path) -> dict[str, tuple[str, str, str]]:
+    """An earlier run's certificates by key: fingerprint, files and their SHA-256 — only
+    what deciding and recording needs (its whole rows, 50,000 of them, held 60 MB)."""
+    return {row[KEY]: (row[FINGERPRINT], row["文件"], row["SHA-256"])
+            for row in iter_table(path) if row.get("状态") == "ok"}
+
+
+def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, chars, fields,
+           roster, out_dir, formats, merged_only, make_zip, xlsx_manifest, progress, workers
+           ) -> Outcome:
     for folder in (out_dir, out_dir / "docx", out_dir / "pdf"):  # a killed run's temporaries
         sweep_stale(folder)
     shared = digest(__version__.encode(), _renderer().encode(), src.file.read_bytes(),
                     seal_png or b"", design_file.read_bytes() if design_file else b"",
                     json.dumps(roles).encode())
     manifest_path = out_dir / MANIFEST
-    previous = read_manifest(manifest_path, status="ok")
+    previous = _previous(manifest_path)
     per_person = not merged_only
-    names = {c.key: f"{c.seq:05d}-{safe_file_part(c.fields.get('姓名') or c.key)}" for c in certs}
-    fingerprints = {c.key: _fingerprint(c, shared) for c in certs}
-    todo = []
-    for cert in certs:
-        fp = fingerprints[cert.key]
+    todo = bytearray(len(spool))  # 1: the certificate's files are made in this run
+    for cert in spool:
         old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
-        listed = _listed(names[cert.key], formats, per_person)
-        if up_to_date(old, fp, [out_dir / name for name in listed], {"文件": ";".join(listed)}):
-            continue
-        todo.append((cert, fp, listed))  # names, not Paths: 50,000 Paths held 20 MB
-    outcome.built, outcome.unchanged = len(todo), len(certs) - len(todo)
-    digests: dict[str, str] = {}  # file → SHA-256, from the workers that wrote them
-    if per_person and "docx" in formats and todo:
-        digests.update(_write_docx(todo, plan, design, design_file, seal_png, out_dir, progress,
-                                   workers))
+        listed = _listed(_name(cert), formats, per_person)
+        if not old or not up_to_date(
+                {FINGERPRINT: old[0], "文件": old[1]}, _fingerprint(cert, shared),
+                [out_dir / name for name in listed], {"文件": ";".join(listed)}):
+            todo[cert.seq - 1] = 1
+    outcome.built = todo.count(1)
+    outcome.unchanged = len(spool) - outcome.built
+    digests = _Digests(len(spool), formats)  # from the workers that wrote the files
+    if per_person and "docx" in formats and outcome.built:
+        _write_docx(spool, todo, outcome.built, plan, design, design_file, seal_png, out_dir,
+                    digests, progress, workers)
     merged = out_dir / MERGED
     if "pdf" in formats:
-        rebuilt = {c.key for c, _fp, _f in todo}
-        need_merged = bool(rebuilt) or not merged.exists()
-        _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
-                   per_person, need_merged, merged, progress, workers, digests)
+        _write_pdf(spool, todo, outcome.built, plan, design, design_file, seal_png, roles,
+                   chars, out_dir, per_person, outcome.built or not merged.exists(), merged,
+                   digests, progress, workers)
         outcome.merged = merged
-    headers, rows = _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir,
-                                   roster, digests, previous)
-    if todo:  # the files on the disk before the manifest that records them
+    headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
+
+    def rows():
+        return _manifest_rows(spool, todo, digests, previous, shared, fields, formats,
+                              per_person, out_dir, roster)
+
+    if outcome.built:  # the files on the disk before the manifest that records them
         sync_filesystem(out_dir)
-    outcome.manifest = write_table(manifest_path, headers, rows)
+    outcome.manifest = write_table(manifest_path, headers, rows())
     if xlsx_manifest:
-        write_table(manifest_path.with_suffix(".xlsx"), headers, rows, sheet="证书清单")
+        write_table(manifest_path.with_suffix(".xlsx"), headers, rows(), sheet="证书清单")
     if make_zip:
-        _write_zip(out_dir, certs, names, formats, per_person)
+        _write_zip(out_dir, spool, formats, per_person)
     return outcome
 
 
@@ -245,64 +298,85 @@ def _init_docx_worker(plan, design, design_file, seal_png, worker: bool = True) 
     _MAKER = docx_out.DocxMaker(plan, design, design_file, seal_png)
 
 
-def _docx_chunk(items: list[tuple[Certificate, str]]) -> dict[str, str]:
-    digests = {}
+def _docx_chunk(items: list[tuple[Certificate, str]]) -> list[str]:
+    """In a worker: each certificate's .docx; their SHA-256s, in order."""
+    digests = []
     for cert, target in items:
         data = _MAKER.make(cert)
         put_file(target, data)  # synced once, before the manifest
-        digests[target] = hashlib.sha256(data).hexdigest()
+        digests.append(hashlib.sha256(data).hexdigest())
     return digests
 
 
-def _write_docx(todo, plan, design, design_file, seal_png, out_dir, progress, workers
-                ) -> dict[str, str]:
-    """One DocxMaker per process; people in chunks across the cores."""
+def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir, digests,
+                progress, workers) -> None:
+    """One DocxMaker per process; people in chunks across the cores, made from the spool as
+    the workers need them."""
     (out_dir / "docx").mkdir(exist_ok=True)
-    base = str(out_dir)
-    items = [(cert, os.path.join(base, next(f for f in listed if f.endswith(".docx"))))
-             for cert, _fp, listed in todo]
-    chunks = [items[i:i + 250] for i in range(0, len(items), 250)]
-    workers = min(workers or os.cpu_count() or 1, len(chunks))
+    folder = os.path.join(str(out_dir), "docx")
+    chunks = batches((cert, os.path.join(folder, f"{_name(cert)}.docx"))
+                     for cert in spool if todo[cert.seq - 1])
+    workers = min(workers or os.cpu_count() or 1, -(-count // BLOCK))
     args = (plan, design, design_file, seal_png)
-    digests: dict[str, str] = {}
-    if workers <= 1:
+    pool = None
+    if workers > 1:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
+                                   initargs=args)
+    else:
         _init_docx_worker(*args, worker=False)
-        results = map(_docx_chunk, chunks)
-        for result in results:
-            digests.update(result)
+    sent: deque = deque()  # each chunk until its result is back
+
+    def tasks():
+        for chunk in chunks:
+            sent.append(chunk)
+            yield chunk
+
+    done = 0
+    try:
+        for shas in in_order(pool, _docx_chunk, tasks(), 2 * workers):
+            for (cert, _target), sha in zip(sent.popleft(), shas):
+                digests.put("docx", cert.seq, sha)
+            done += len(shas)
             if progress:
-                progress("docx", len(digests), len(items))
-        return digests
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
-                             initargs=args) as pool:
-        for result in pool.map(_docx_chunk, chunks):
-            digests.update(result)
-            if progress:
-                progress("docx", len(digests), len(items))
-    return digests
+                progress("docx", done, count)
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
 
 
-def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir, names,
-               per_person, need_merged, merged, progress, workers, digests) -> None:
-    rebuilt = {c.key for c, _fp, _f in todo}
-    # render what changed; when the merged file must be made anew and files per person are
-    # not kept, everything is rendered
-    render = [c for c in certs if c.key in rebuilt] if per_person else certs
-    if not need_merged and not (per_person and render):
+def _write_pdf(spool, todo, count, plan, design, design_file, seal_png, roles, chars, out_dir,
+               per_person, need_merged, merged, digests, progress, workers) -> None:
+    """The per-person PDFs of the certificates made anew, and the merged file when anything
+    changed (or it is missing): when files per person are not kept, everyone is rendered."""
+    if not need_merged and not (per_person and count):
         return
+    folder = out_dir / "pdf"
+    if per_person:
+        folder.mkdir(exist_ok=True)
+
+    def target(cert) -> str | None:
+        return os.path.join(folder, f"{_name(cert)}.pdf") \
+            if per_person and todo[cert.seq - 1] else None
+
+    def record(cert, sha) -> None:
+        digests.put("pdf", cert.seq, sha)
+
     from pipeline.certificates import composer
 
-    if design is not None and composer.composable(design, roles, certs):  # composed directly
-        folder = out_dir / "pdf"
-        targets = {c.key: os.path.join(folder, f"{names[c.key]}.pdf") for c in render} \
-            if per_person else {}
-        digests.update(composer.write_pdfs(
-            certs, targets, merged if need_merged else None, plan, design, roles, seal_png,
-            workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
+    if design is not None and composer.composable(design, roles, chars):  # composed directly
+        chunks = ([(c, target(c)) for c in block] for block in spool.blocks()) if need_merged \
+            else batches((c, target(c)) for c in spool if todo[c.seq - 1])
+        composer.write_pdfs(
+            chunks, len(spool) if need_merged else count, merged if need_merged else None,
+            plan, design, roles, chars, seal_png, record, workers,
+            progress=(lambda i, n: progress("pdf", i, n)) if progress else None)
         return
+    # WeasyPrint, for a user's HTML design or fonts the composer cannot set: everyone when
+    # the merged file is made anew and files per person are not kept, else who changed
+    everyone = not per_person or count == len(spool)
+    render = spool if everyone else (c for c in spool if todo[c.seq - 1])
     with tempfile.TemporaryDirectory(prefix=f".staging.{os.getpid()}.", dir=out_dir) as tmp:
         tmp = Path(tmp)
-        chunks = [render[i:i + pdf_out.CHUNK] for i in range(0, len(render), pdf_out.CHUNK)]
         if seal_png:
             (tmp / pdf_out.SEAL_FILE).write_bytes(seal_png)
         base = str((design_file.parent if design_file else tmp).resolve())
@@ -310,22 +384,19 @@ def _write_pdf(certs, todo, plan, design, design_file, seal_png, roles, out_dir,
         if design is not None:  # the static part once, stamped under each page
             underlay = str(tmp / "static.pdf")
             variable, static = design.part(static=False), design.part(static=True)
-        folder = out_dir / "pdf"
-        if per_person:
-            folder.mkdir(exist_ok=True)
-        jobs = [pdf_out.Job(chunk, plan, variable, roles, str(tmp / f"chunk-{n:05d}.pdf"), base,
-                            underlay, tuple(str(folder / f"{names[c.key]}.pdf") for c in chunk)
+        jobs = (pdf_out.Job(chunk, plan, variable, roles, str(tmp / f"chunk-{n:05d}.pdf"),
+                            base, underlay, tuple(target(c) for c in chunk)
                             if per_person else (), user_template=design_file,
                             seal_png=seal_png, static=static)
-                for n, chunk in enumerate(chunks)]
-        digests.update(pdf_out.render_chunks(
-            jobs, workers, progress=(lambda i, n: progress("pdf", i, n)) if progress else None))
+                for n, chunk in enumerate(batches(render, pdf_out.CHUNK)))
+        chunks = pdf_out.render_chunks(
+            jobs, -(-(len(spool) if everyone else count) // pdf_out.CHUNK), record, workers,
+            progress=(lambda i, n: progress("pdf", i, n)) if progress else None)
         if need_merged:
             # chunks when everyone was rendered now (their fonts are shared by 50 pages);
             # the per-person files when only some were
-            everyone = len(render) == len(certs)
-            sources = ([Path(j.target) for j in jobs] if everyone else
-                       [out_dir / "pdf" / f"{names[c.key]}.pdf" for c in certs])
+            sources = chunks if everyone else \
+                (folder / f"{_name(c)}.pdf" for c in spool)
             with atomic_path(merged) as part:
                 pdf_out.merge(sources, part, underlay if everyone else "")
 
@@ -335,40 +406,34 @@ def _listed(name: str, formats, per_person: bool) -> list[str]:
     return [f"{ext}/{name}.{ext}" for ext in formats] if per_person else []
 
 
-def _manifest_rows(certs, names, fingerprints, formats, per_person, out_dir, roster, digests,
-                   previous) -> tuple[list[str], list[list]]:
+def _manifest_rows(spool, todo, digests, previous, shared, fields, formats, per_person,
+                   out_dir, roster) -> Iterator[list]:
     """Row, key, fields, number, files, a SHA-256 per file, fingerprint and status for each
     certificate; then each skipped row with its problem. User text is formula-safe."""
-    fields = list(dict.fromkeys(k for c in certs for k in c.fields
-                                if k not in ("证书内容", "证书编号")))
-    headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
-    rows = []
-    for cert in certs:
-        listed = _listed(names[cert.key], formats, per_person)
+    for cert in spool:
+        listed = _listed(_name(cert), formats, per_person)
         # one SHA-256 per file, joined; unchanged files keep the digest they had
-        old = previous.get(safe_cell(cert.key), {}).get("SHA-256", "").split(";")
+        old = previous.get(safe_cell(cert.key), ("", "", ""))[2].split(";")
         found = []
         for i, name in enumerate(listed):
-            path = str(out_dir / name)
-            found.append(digests.get(path) or (old[i] if i < len(old) and old[i] else
-                                               hashlib.sha256(Path(path).read_bytes()).hexdigest()))
-        rows.append([cert.row, safe_cell(cert.key),
-                     *[safe_cell(cert.fields.get(k, "")) for k in fields], cert.number,
-                     ";".join(listed), ";".join(found), fingerprints[cert.key], "ok"])
+            sha = digests.get(name.split("/")[0], cert.seq) if todo[cert.seq - 1] else \
+                (old[i] if i < len(old) else "")
+            found.append(sha or hashlib.sha256((out_dir / name).read_bytes()).hexdigest())
+        yield [cert.row, safe_cell(cert.key),
+               *[safe_cell(cert.fields.get(k, "")) for k in fields], cert.number,
+               ";".join(listed), ";".join(found), _fingerprint(cert, shared), "ok"]
     for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
                         key=lambda i: i.row):
-        rows.append([issue.row, "", *[""] * len(fields), "", "", "", "",
-                     f"skipped: {safe_cell(str(issue))}"])
-    return headers, rows
+        yield [issue.row, "", *[""] * len(fields), "", "", "", "",
+               f"skipped: {safe_cell(str(issue))}"]
 
 
-def _write_zip(out_dir, certs, names, formats, per_person) -> None:
+def _write_zip(out_dir, spool, formats, per_person) -> None:
     target = out_dir / "certificates.zip"
     with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as z:
         if per_person:
-            for cert in certs:
-                for ext in formats:
-                    name = f"{ext}/{names[cert.key]}.{ext}"
+            for cert in spool:
+                for name in _listed(_name(cert), formats, True):
                     z.write(out_dir / name, name)
         for extra in (MERGED, MANIFEST):
             if (out_dir / extra).exists():
@@ -386,8 +451,7 @@ def calibration_page(plan_path: Path, out: Path, fonts: FontBook | None = None) 
                        number="〔证书编号〕")
     compose(cert, plan, design)
     fonts = fonts or FontBook()
-    roles = {r: ", ".join(f'"{f.family}"' for f in fonts.faces(r))
-             for r in ("kai", "fang", "hei", "song", "xiaobiaosong")}
+    roles = {r: ", ".join(f'"{f.family}"' for f in fonts.faces(r)) for r in ROLES}
     with tempfile.TemporaryDirectory() as tmp:
         job = pdf_out.Job([cert], plan, design, roles, str(Path(tmp) / "c.pdf"), tmp,
                           calibration=True)

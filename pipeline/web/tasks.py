@@ -188,7 +188,7 @@ def certificates_check(folder: str, plan: str, roster: str, sheet: str | None,
     return {"report": report, "summary": first,
             "errors": [{"row": i.row, "field": i.field, "message": i.message}
                        for i in outcome.skipped],
-            "valid": len(outcome.certificates) if outcome.certificates else None}
+            "valid": outcome.count}
 
 
 def certificates_generate(folder: str, plan: str, roster: str, sheet: str | None,
@@ -224,7 +224,7 @@ def certificates_generate(folder: str, plan: str, roster: str, sheet: str | None
              if (folder / n).exists()]
     write_json(folder / STATUS, {
         "state": "done", "percent": 100, "stage": "done", "files": files,
-        "message": f"{len(outcome.certificates)} 份证书：新生成 {outcome.built}，未变 "
+        "message": f"{outcome.count} 份证书：新生成 {outcome.built}，未变 "
                    f"{outcome.unchanged}，跳过 {len({i.row for i in outcome.skipped})} 行"})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.writers.atomic import atomic_path
 
@@ -22,11 +23,12 @@ def write_table(path: Path, headers: list[str], rows, sheet: str = "Sheet1") -> 
         if path.suffix.lower() == ".xlsx":
             import openpyxl
 
-            book = openpyxl.Workbook()
-            book.active.title = sheet
-            book.active.append(headers)
+            # write-only: rows go to the file as they come, not into a sheet held whole
+            book = openpyxl.Workbook(write_only=True)
+            table = book.create_sheet(sheet)
+            table.append(headers)
             for row in rows:
-                book.active.append(list(row))
+                table.append(list(row))
             book.save(tmp)
         else:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
@@ -38,7 +40,12 @@ def write_table(path: Path, headers: list[str], rows, sheet: str = "Sheet1") -> 
 
 def read_table(path: Path) -> list[dict[str, str]]:
     """The rows of a CSV this module wrote (its BOM dropped)."""
+    return list(iter_table(path))
+
+
+def iter_table(path: Path) -> Iterator[dict[str, str]]:
+    """read_table a row at a time (a missing file has none)."""
     if not Path(path).exists():
-        return []
+        return
     with open(path, encoding="utf-8-sig", newline="") as f:
-        return list(csv.DictReader(f))
+        yield from csv.DictReader(f)
