@@ -184,7 +184,7 @@ def test_memory_of_a_run_does_not_grow_with_the_roster(tmp_path):
     """The roster is read and numbered whole, then spooled; from there the main process
     holds a few chunks, 32 bytes a file's digest and a few bytes of PDF index a person.
     Holding every composed certificate, its manifest row and its page of the merged file
-    cost 4–5 KB a person (420 MB at 50,000); here the peak grows by well under 1 KB."""
+    cost 3.4 KB a person here (420 MB of the process tree at 50,000); now about 0.1 KB."""
     small, large = 200, 2200
     _peak(tmp_path, 50)  # fonts, templates and caches loaded before anything is measured
     grown = _peak(tmp_path, large) - _peak(tmp_path, small)

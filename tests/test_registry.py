@@ -99,6 +99,33 @@ def test_malformed_numbers_are_rejected(db, number, says):
         reg.void(number, "x")
 
 
+def test_allocate_many_binds_a_roster_in_one_transaction(db):
+    """A roster's keys, read from a generator: new keys get consecutive numbers after the
+    ones issued, a key already bound (or twice in the roster) keeps its number, and each new
+    number has its event with the key and title."""
+    with Register(db) as reg:
+        reg.allocate("青党证", "cert:x#早", 2026, title="早")
+        made = []
+
+        def keys():
+            for name in ("甲", "乙", "早", "丙", "乙"):
+                made.append(name)
+                yield f"cert:x#{name}", name
+
+        got = reg.allocate_many("青党证", keys(), 2026, by="clerk")
+        assert got == [(2026, 2), (2026, 3), (2026, 1), (2026, 4), (2026, 3)]
+        assert made == ["甲", "乙", "早", "丙", "乙"]
+        assert reg.allocate_many("青党证", iter([("cert:x#丙", "丙")]), 2027) == [(2026, 4)]
+        numbers = {e.number: e for e in reg.entries()}
+        assert sorted(numbers) == [f"青党证〔2026〕{n}号" for n in (1, 2, 3, 4)]
+        assert numbers["青党证〔2026〕3号"].doc_key == "cert:x#乙"
+        assert numbers["青党证〔2026〕3号"].issued_by == "clerk"
+        events = {e[0]: e for e in reg.events() if e[1] == "issued"}
+        assert events["青党证〔2026〕4号"][2] == "clerk"
+        assert events["青党证〔2026〕4号"][4] == "key=cert:x#丙 丙"
+        assert len(events) == 4
+
+
 def _allocate_many(url: str, worker: int, count: int, queue) -> None:
     with Register(url) as reg:
         queue.put([reg.allocate("并发", f"w{worker}-{i}", 2026)[0].seq for i in range(count)])

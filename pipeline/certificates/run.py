@@ -4,9 +4,15 @@ The whole roster is read and validated before anything is written. Certificate n
 from the register (one transaction for the whole roster), bound to each person's key, so a
 re-run or a reprint keeps them. Each person's output has a fingerprint in the manifest; a
 re-run (also after a crash) rebuilds only what is missing or changed.
+
+Memory does not grow with the roster past reading it: once numbered, the certificates are
+composed into a spool on disk (spool.py), and every later stage — the up-to-date check, the
+workers, the merged PDF, the manifest, the zip — reads it a block at a time, keeping a few
+bytes a person (whether it is built, its fingerprint, its files' SHA-256).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -99,12 +105,17 @@ def _renderer() -> str:
 
 def _composed(rows, plan, design, src, numbers=None) -> Iterator[Certificate]:
     """Each row's certificate, composed as it is needed (a roster's worth of composed
-    certificates is never held): seq counts the rows given, from 1."""
+    certificates is never held): seq counts the rows given, from 1; `numbers` holds each
+    row's (year, seq) in the register."""
     try:
         with time_budget(limits.TEMPLATE_RUN_SECONDS, "the wording for all rows together"):
             for seq, r in enumerate(rows, start=1):
-                cert = Certificate(r.row, seq, key_of(plan, r.values), dict(r.values),
-                                   numbers[seq - 1] if numbers else "")
+                number = ""
+                if numbers:
+                    year, n = numbers[seq - 1]
+                    number = plan.number.pattern.format(
+                        code=plan.number.code.strip(), year=year, seq=n)
+                cert = Certificate(r.row, seq, key_of(plan, r.values), dict(r.values), number)
                 yield compose(cert, plan, design)
     except PlanError as exc:  # the wording's template failed: name the plan and its line
         raise PlanError(exc.message, file=src.file, line=src.line_of(("wording",)),
@@ -199,20 +210,21 @@ def _roles(rows, chars: Characters, plan, design, src, fonts: FontBook, roster
         for role in ROLES}
 
 
-def _numbers(rows, plan, src, db, by) -> list[str]:
-    """Every certificate's number from the register, in one transaction for the whole roster,
-    bound to the person's key (a re-run gets the same numbers)."""
+def _numbers(rows, plan, src, db, by) -> list[tuple[int, int]]:
+    """Every certificate's number from the register, as (year, seq), in one transaction for
+    the whole roster, bound to the person's key (a re-run gets the same numbers)."""
     from pipeline.register.registry import Register
 
     year = plan.number.year or parse_date(plan.date).year
     plan_key = f"cert:{src.file.stem}"
-    keys = []
-    for r in rows:
-        key = key_of(plan, r.values)
-        keys.append((f"{plan_key}#{key}", r.values.get("姓名", key)))
+
+    def keys():
+        for r in rows:
+            key = key_of(plan, r.values)
+            yield f"{plan_key}#{key}", r.values.get("姓名", key)
+
     with Register(db) as register:
-        entries = register.allocate_many(plan.number.code, keys, year, by=by)
-    return [plan.number.pattern.format(code=e.code, year=e.year, seq=e.seq) for e in entries]
+        return register.allocate_many(plan.number.code, keys(), year, by=by)
 
 
 def _name(cert: Certificate) -> str:
@@ -220,17 +232,19 @@ def _name(cert: Certificate) -> str:
     return f"{cert.seq:05d}-{safe_file_part(cert.fields.get('姓名') or cert.key)}"
 
 
-class _Digests:
-    """The SHA-256 of each file a run writes, 32 bytes a file, by format and position."""
+class _Hashes:
+    """A hex hash for each certificate of a run, kept as its raw bytes by position: the
+    SHA-256 of a file (32 bytes) or a fingerprint (8)."""
 
-    def __init__(self, count: int, formats):
-        self.raw = {ext: bytearray(32 * count) for ext in formats}
+    def __init__(self, count: int, size: int):
+        self.size, self.raw = size, bytearray(size * count)
 
-    def put(self, ext: str, seq: int, hexdigest: str) -> None:
-        self.raw[ext][32 * (seq - 1):32 * seq] = bytes.fromhex(hexdigest)
+    def put(self, seq: int, hexdigest: str) -> None:
+        self.raw[self.size * (seq - 1):self.size * seq] = bytes.fromhex(hexdigest)
 
-    def get(self, ext: str, seq: int) -> str | None:
-        value = bytes(self.raw[ext][32 * (seq - 1):32 * seq])
+    def get(self, seq: int) -> str | None:
+        """None where nothing was put (all-zero bytes: a hash has them once in 2^64)."""
+        value = bytes(self.raw[self.size * (seq - 1):self.size * seq])
         return value.hex() if any(value) else None
 
 
@@ -253,16 +267,19 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     previous = _previous(manifest_path)
     per_person = not merged_only
     todo = bytearray(len(spool))  # 1: the certificate's files are made in this run
+    fingerprints = _Hashes(len(spool), 8)
     for cert in spool:
+        fingerprints.put(cert.seq, _fingerprint(cert, shared))
         old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
         listed = _listed(_name(cert), formats, per_person)
         if not old or not up_to_date(
-                {FINGERPRINT: old[0], "文件": old[1]}, _fingerprint(cert, shared),
+                {FINGERPRINT: old[0], "文件": old[1]}, fingerprints.get(cert.seq),
                 [out_dir / name for name in listed], {"文件": ";".join(listed)}):
             todo[cert.seq - 1] = 1
     outcome.built = todo.count(1)
     outcome.unchanged = len(spool) - outcome.built
-    digests = _Digests(len(spool), formats)  # from the workers that wrote the files
+    # each file's SHA-256, from the workers that wrote it
+    digests = {ext: _Hashes(len(spool), 32) for ext in formats}
     if per_person and "docx" in formats and outcome.built:
         _write_docx(spool, todo, outcome.built, plan, design, design_file, seal_png, out_dir,
                     digests, progress, workers)
@@ -275,7 +292,7 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
 
     def rows():
-        return _manifest_rows(spool, todo, digests, previous, shared, fields, formats,
+        return _manifest_rows(spool, todo, digests, previous, fingerprints, fields, formats,
                               per_person, out_dir, roster)
 
     if outcome.built:  # the files on the disk before the manifest that records them
@@ -320,6 +337,9 @@ def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir
     args = (plan, design, design_file, seal_png)
     pool = None
     if workers > 1:
+        # the workers are forked: with the objects here frozen, their garbage collector
+        # does not walk (and so copy) the pages the main process shares with them
+        gc.freeze()
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
                                    initargs=args)
     else:
@@ -335,13 +355,14 @@ def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir
     try:
         for shas in in_order(pool, _docx_chunk, tasks(), 2 * workers):
             for (cert, _target), sha in zip(sent.popleft(), shas):
-                digests.put("docx", cert.seq, sha)
+                digests["docx"].put(cert.seq, sha)
             done += len(shas)
             if progress:
                 progress("docx", done, count)
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
+            gc.unfreeze()
 
 
 def _write_pdf(spool, todo, count, plan, design, design_file, seal_png, roles, chars, out_dir,
@@ -359,7 +380,7 @@ def _write_pdf(spool, todo, count, plan, design, design_file, seal_png, roles, c
             if per_person and todo[cert.seq - 1] else None
 
     def record(cert, sha) -> None:
-        digests.put("pdf", cert.seq, sha)
+        digests["pdf"].put(cert.seq, sha)
 
     from pipeline.certificates import composer
 
@@ -406,8 +427,8 @@ def _listed(name: str, formats, per_person: bool) -> list[str]:
     return [f"{ext}/{name}.{ext}" for ext in formats] if per_person else []
 
 
-def _manifest_rows(spool, todo, digests, previous, shared, fields, formats, per_person,
-                   out_dir, roster) -> Iterator[list]:
+def _manifest_rows(spool, todo, digests, previous, fingerprints, fields, formats,
+                   per_person, out_dir, roster) -> Iterator[list]:
     """Row, key, fields, number, files, a SHA-256 per file, fingerprint and status for each
     certificate; then each skipped row with its problem. User text is formula-safe."""
     for cert in spool:
@@ -416,12 +437,12 @@ def _manifest_rows(spool, todo, digests, previous, shared, fields, formats, per_
         old = previous.get(safe_cell(cert.key), ("", "", ""))[2].split(";")
         found = []
         for i, name in enumerate(listed):
-            sha = digests.get(name.split("/")[0], cert.seq) if todo[cert.seq - 1] else \
+            sha = digests[name.split("/")[0]].get(cert.seq) if todo[cert.seq - 1] else \
                 (old[i] if i < len(old) else "")
             found.append(sha or hashlib.sha256((out_dir / name).read_bytes()).hexdigest())
         yield [cert.row, safe_cell(cert.key),
                *[safe_cell(cert.fields.get(k, "")) for k in fields], cert.number,
-               ";".join(listed), ";".join(found), _fingerprint(cert, shared), "ok"]
+               ";".join(listed), ";".join(found), fingerprints.get(cert.seq), "ok"]
     for issue in sorted((i for i in roster.issues if i.kind == "error" and i.row),
                         key=lambda i: i.row):
         yield [issue.row, "", *[""] * len(fields), "", "", "", "",

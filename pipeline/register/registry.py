@@ -20,6 +20,7 @@ import sqlite3
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from pipeline import forms
 from pipeline.errors import GongwenError
@@ -317,34 +318,43 @@ class Register:
             return entry, True
         return self._run(allocate)
 
-    def allocate_many(self, code: str, keys: list[tuple[str, str]], year: int, *,
-                      by: str | None = None) -> list[Entry]:
+    def allocate_many(self, code: str, keys: Iterable[tuple[str, str]], year: int, *,
+                      by: str | None = None) -> list[tuple[int, int]]:
         """allocate() for many (key, title) pairs in one transaction, in order: keys already
-        bound keep their numbers, new ones get consecutive numbers. Thousands in a second."""
+        bound keep their numbers, new ones get consecutive numbers. Returns each key's (year,
+        seq). Made for a roster of tens of thousands at once: the keys are read as they come,
+        the rows go to the database as they are made, and of the numbers already issued only
+        key, year and seq are held — not a list of entries."""
         code = check_code(code)
         by = current_user(by)
 
         def allocate(cur):
-            bound = {e.doc_key: e for e in self._rows(
-                cur, self._sql("WHERE code = ? AND status = ?"), (code, ISSUED))}
-            seq = self._next_seq(cur, self._sql, code, year)
-            out, new = [], []
-            for key, title in keys:
-                entry = bound.get(key)
-                if entry is None:
-                    number = forms.format_doc_number(code, year, seq)
-                    entry = Entry(code, year, seq, number, key, ISSUED, title, "", by, _now())
-                    bound[key] = entry
-                    new.append(entry)
-                    seq += 1
-                out.append(entry)
-            insert = self._sql(f"INSERT INTO numbers ({', '.join(COLUMNS)}) VALUES "
-                               f"({', '.join('?' * len(COLUMNS))})")
-            cur.executemany(insert, [tuple(getattr(e, c) for c in COLUMNS) for e in new])
-            cur.executemany(self._sql("INSERT INTO events (number, action, by_user, at, detail) "
-                                      "VALUES (?, ?, ?, ?, ?)"),
-                            [(e.number, "issued", by, e.issued_at, f"key={e.doc_key} {e.title}")
-                             for e in new])
+            cur.execute(self._sql("SELECT doc_key, year, seq FROM numbers "
+                                  "WHERE code = ? AND status = ?"), (code, ISSUED))
+            bound = {key: (y, s) for key, y, s in cur}
+            first = seq = self._next_seq(cur, self._sql, code, year)
+            out: list[tuple[int, int]] = []
+            at = _now()
+
+            def new_rows():
+                nonlocal seq
+                for key, title in keys:
+                    found = bound.get(key)
+                    if found is None:
+                        found = bound[key] = (year, seq)
+                        yield (code, year, seq, forms.format_doc_number(code, year, seq), key,
+                               ISSUED, title, "", by, at, "", "", "")
+                        seq += 1
+                    out.append(found)
+
+            cur.executemany(self._sql(f"INSERT INTO numbers ({', '.join(COLUMNS)}) VALUES "
+                                      f"({', '.join('?' * len(COLUMNS))})"), new_rows())
+            # one event per new number, written by the database from the rows just made
+            cur.execute(self._sql("INSERT INTO events (number, action, by_user, at, detail) "
+                                  "SELECT number, 'issued', issued_by, issued_at, "
+                                  "'key=' || doc_key || ' ' || title FROM numbers "
+                                  "WHERE code = ? AND year = ? AND seq >= ? ORDER BY seq"),
+                        (code, year, first))
             return out
         return self._run(allocate)
 
