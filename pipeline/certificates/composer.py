@@ -34,13 +34,13 @@ from pipeline.certificates.design import STATIC, Box, Design, Frame
 from pipeline.certificates.pdffile import PdfFile
 from pipeline.certificates.plan import CertificatePlan
 from pipeline.certificates.records import Certificate, Characters
-from pipeline.certificates.spool import in_order
+from pipeline.certificates.spool import BLOCK, in_order
 from pipeline.errors import GongwenError
 from pipeline.writers.atomic import atomic_path, die_with_parent, put_file
 from pipeline.text.linebreak import break_lines
 
 LINE_HEIGHT = 1.5  # the .box line-height of templates/certificates/certificate.html.j2
-CHUNK = 250  # people per worker task
+CHUNK = BLOCK  # people per worker task: a block of the spool
 FORM = "D"  # resource names: the static design, the seal, fonts F0, F1 …
 SEAL = "S"
 FONT_COMPRESSION = 1  # zlib level of font programs: 1 % larger than level 6, a third of the time
