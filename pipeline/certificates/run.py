@@ -100,7 +100,7 @@ def _renderer() -> str:
         tuple(f"pipeline.certificates.{m}" for m in (
             "composer", "cff", "pdffile", "pdf_out", "docx_out", "design", "records")),
         (str(pdf_out.TEMPLATES / "certificate.html.j2"),),
-        ("weasyprint", "pydyf", "fonttools", "python-docx", "docxtpl", "jinja2", "pypdf"))
+        ("weasyprint", "pydyf", "fonttools", "python-docx", "docxtpl", "jinja2", "pillow"))
 
 
 def _composed(rows, plan, design, src, numbers=None) -> Iterator[Certificate]:
