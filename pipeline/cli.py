@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.errors import GongwenError
+from pipeline.errors import GongwenError, system_problem
 
 FORMAT_CHOICES = {"docx": ("docx",), "pdf": ("pdf",), "all": ("docx", "pdf")}
 
@@ -538,6 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head/less that closed early
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the machine refused (disk full, no permission): not a bug
+        if os.environ.get("GONGWEN_DEBUG"):
+            raise
+        _say(f"error: {system_problem(exc)}", err=True)
+        return 1
     except KeyboardInterrupt:
         print("interrupted; no partial files were left", file=sys.stderr)
         return 130

@@ -44,3 +44,22 @@ class AssetError(GongwenError):
 
 class DataError(GongwenError):
     """A spreadsheet a report reads cannot give what the plan asks (file, sheet, row, column)."""
+
+
+_SYSTEM = {  # what the machine refused, in words a clerk can act on
+    "ENOSPC": "the disk is full", "EDQUOT": "the disk quota is used up",
+    "EACCES": "no permission", "EPERM": "not permitted", "EROFS": "the disk is read-only",
+    "ENAMETOOLONG": "the name is too long for the file system", "EMFILE": "too many open files",
+}
+
+
+def system_problem(exc: OSError) -> str:
+    """One line for an error the operating system raised while reading or writing (a full
+    disk, a folder without permission), naming the file: the input was fine, the machine
+    refused. Atomic writes leave no half-written file, and a batch run resumes where it
+    stopped, so the line says to fix it and run again."""
+    import errno
+
+    what = _SYSTEM.get(errno.errorcode.get(exc.errno or 0, ""), exc.strerror or str(exc))
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{what}{where}: fix that and run again; no half-written file was left"

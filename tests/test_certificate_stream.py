@@ -190,3 +190,35 @@ def test_memory_of_a_run_does_not_grow_with_the_roster(tmp_path):
     grown = _peak(tmp_path, large) - _peak(tmp_path, small)
     per_person = grown / (large - small)
     assert per_person < 700, f"{per_person:.0f} bytes a person"
+
+
+def test_a_full_disk_is_one_line_naming_the_file(tmp_path):
+    """A run that fills the disk stops with one line naming the file it could not write and
+    exit 1 — no traceback, no 'internal error', no temporary file left; with room again the
+    same command finishes the run, numbers unchanged."""
+    import sys
+
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=150k", "tmpfs", str(small)],
+                             capture_output=True)
+    if mounted.returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        plan = ROOT / "inputs" / "certificates" / "certificates.yaml"
+        cmd = [sys.executable, "-m", "pipeline", "certificates", str(plan), "--roster",
+               str(plan.parent / "roster.xlsx"), "-o", str(small / "out"), "--format", "all",
+               "--db", f"sqlite:///{tmp_path / 'register.db'}"]
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+        last = done.stderr.strip().splitlines()[-1]
+        assert last.startswith("error: the disk is full (") and str(small / "out") in last
+        assert "Traceback" not in done.stderr and "internal" not in done.stderr
+        assert not [p for p in small.rglob("*") if p.name.startswith(".")]
+        subprocess.run(["mount", "-o", "remount,size=2m", str(small)], check=True)
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        manifest = (small / "out" / "manifest.csv").read_text("utf-8-sig")
+        assert [f"青党证〔2026〕{n}号" in manifest for n in range(1, 8)] == [True] * 6 + [False]
+    finally:
+        subprocess.run(["umount", str(small)], capture_output=True)

@@ -30,6 +30,7 @@ class Spool:
     output folder, on the disk the output goes to rather than a /tmp that may be memory."""
 
     def __init__(self, folder: str | os.PathLike):
+        self.folder = str(folder)
         self._file = tempfile.TemporaryFile(dir=folder)
         self._offsets = array("Q", [0])  # where each block starts; the last: where they end
         self._pending: list[Certificate] = []
@@ -54,14 +55,17 @@ class Spool:
         if self._pending:
             data = pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL)
             self._file.seek(self._offsets[-1])
-            self._file.write(data)
+            try:
+                self._file.write(data)
+                self._file.flush()  # read back by descriptor, and a full disk shows here
+            except OSError as exc:  # a full disk: name where the spool was
+                raise OSError(exc.errno, exc.strerror, self.folder) from None
             self._offsets.append(self._offsets[-1] + len(data))
             self._pending = []
 
     def blocks(self) -> Iterator[list[Certificate]]:
         """The certificates in order, BLOCK at a time (the last block may be shorter)."""
         self._flush()
-        self._file.flush()
         fd = self._file.fileno()
         for start, end in zip(self._offsets, self._offsets[1:]):
             yield pickle.loads(os.pread(fd, end - start, start))

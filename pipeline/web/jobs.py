@@ -17,6 +17,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from pipeline.errors import system_problem
 from pipeline.web import tasks
 from pipeline.web.jobfiles import META, STATUS, read_json, write_json
 
@@ -109,7 +110,9 @@ class Pools:
             exc = f.exception()
             if exc is not None:
                 status = read_json(folder / STATUS)
-                status.update(state="failed", message=f"the job stopped: {exc}")
+                message = system_problem(exc) if isinstance(exc, OSError) else \
+                    f"the job stopped: {exc}"  # a full disk says so, not as a bug
+                status.update(state="failed", message=message)
                 write_json(folder / STATUS, status)
         future.add_done_callback(failed)
         return future

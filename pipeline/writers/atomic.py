@@ -93,9 +93,11 @@ def atomic_path(target: Path, durable: bool = True):
         os.replace(tmp, target)
         if durable:
             fsync_path(target.parent)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk: name the file
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 
 
@@ -121,9 +123,11 @@ def put_file(target: str, data: bytes) -> None:
         with open(fd, "wb", closefd=True) as out:
             out.write(data)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not exc.filename:  # a full disk: name the file
+            raise OSError(exc.errno, exc.strerror, target) from None
         raise
 
 
