@@ -229,7 +229,10 @@ def _build(args) -> int:
         except GongwenError as exc:
             failures += 1
             _say(f"error: {exc}", err=True)
-        except (OSError, MemoryError, RecursionError, ValueError, TypeError, KeyError,
+        except OSError as exc:  # the machine refused (disk full, no permission)
+            failures += 1
+            _say(f"error: {plan}: {system_problem(exc)}", err=True)
+        except (MemoryError, RecursionError, ValueError, TypeError, KeyError,
                 IndexError, AttributeError, RuntimeError) as exc:
             # a fault of ours, not the clerk's: the other plans are still built
             failures += 1
