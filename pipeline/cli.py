@@ -229,9 +229,10 @@ def _build(args) -> int:
         except GongwenError as exc:
             failures += 1
             _say(f"error: {exc}", err=True)
-        except OSError as exc:  # the machine refused (disk full, no permission)
+        except OSError as exc:  # the machine refused (disk full, no permission) or a bug
             failures += 1
-            _say(f"error: {plan}: {system_problem(exc)}", err=True)
+            _say(f"error: {plan}: {system_problem(exc) if exc.errno else _internal(exc)}",
+                 err=True)
         except (MemoryError, RecursionError, ValueError, TypeError, KeyError,
                 IndexError, AttributeError, RuntimeError) as exc:
             # a fault of ours, not the clerk's: the other plans are still built
@@ -470,6 +471,8 @@ def _certificates(args) -> int:
     _say(f"{outcome.count} certificates: {outcome.built} built, "
           f"{outcome.unchanged} unchanged; manifest {outcome.manifest}"
           + (f"; merged {outcome.merged}" if outcome.merged else ""))
+    for note in outcome.notes:
+        _say(f"note: {note}", err=True)
     return 0
 
 
@@ -544,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the machine refused (disk full, no permission): not a bug
         if os.environ.get("GONGWEN_DEBUG"):
             raise
+        if not exc.errno:  # an OSError with no system error number is a fault of ours
+            _say(f"error: {_internal(exc)}", err=True)
+            return 2
         _say(f"error: {system_problem(exc)}", err=True)
         return 1
     except KeyboardInterrupt:

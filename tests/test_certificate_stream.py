@@ -222,3 +222,37 @@ def test_a_full_disk_is_one_line_naming_the_file(tmp_path):
         assert [f"青党证〔2026〕{n}号" in manifest for n in range(1, 8)] == [True] * 6 + [False]
     finally:
         subprocess.run(["umount", str(small)], capture_output=True)
+
+
+def test_merge_leaves_no_argument_file_when_its_sources_fail(tmp_path):
+    """The merged file's page list is written as the names come from the spool; an error
+    there (a full disk, a damaged spool) leaves no argument file behind."""
+    from pipeline.certificates.pdf_out import merge
+
+    def sources():
+        yield tmp_path / "a.pdf"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        merge(sources(), tmp_path / "merged.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_error_without_a_system_number_keeps_its_type_and_words(tmp_path):
+    """Only the machine's refusals (an errno) get the file named and the 'fix that and run
+    again' line; another OSError (a damaged image, an unsupported operation) stays what it
+    is, a fault to report."""
+    from pipeline.errors import system_problem
+    from pipeline.writers.atomic import atomic_path
+
+    with pytest.raises(io.UnsupportedOperation) as raised:
+        with atomic_path(tmp_path / "x.pdf"):
+            raise io.UnsupportedOperation("not readable")
+    assert raised.value.filename is None and "not readable" in str(raised.value)
+    with pytest.raises(OSError) as raised:
+        with atomic_path(tmp_path / "y.pdf"):
+            raise OSError(28, "No space left on device")
+    assert system_problem(raised.value) == (
+        f"the disk is full ({tmp_path / 'y.pdf'}): fix that and run again; no half-written "
+        "file was left")
+    assert list(tmp_path.iterdir()) == []

@@ -217,14 +217,15 @@ def merge(sources: Iterable, target: Path, underlay: str = "") -> None:
     10,000 names off the command line, written as the names come)."""
     with tempfile.NamedTemporaryFile("w", suffix=".args", dir=target.parent, delete=False,
                                      encoding="utf-8") as args:
-        args.write("--empty\n--pages\n")
-        for source in sources:
-            args.write(f"{source}\n")
-        args.write("\n".join(["--", *_underlay(underlay), str(target)]) + "\n")
-    try:
-        subprocess.run([_qpdf(), f"@{args.name}"], check=True, capture_output=True)
-    finally:
-        os.unlink(args.name)
+        try:  # the names come from the spool: an error there leaves no argument file
+            args.write("--empty\n--pages\n")
+            for source in sources:
+                args.write(f"{source}\n")
+            args.write("\n".join(["--", *_underlay(underlay), str(target)]) + "\n")
+            args.close()
+            subprocess.run([_qpdf(), f"@{args.name}"], check=True, capture_output=True)
+        finally:
+            os.unlink(args.name)
 
 
 def page_count(path: Path) -> int:

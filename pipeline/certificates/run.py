@@ -12,10 +12,12 @@ bytes a person (whether it is built, its fingerprint, its files' SHA-256).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -268,14 +270,21 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     per_person = not merged_only
     todo = bytearray(len(spool))  # 1: the certificate's files are made in this run
     fingerprints = _Hashes(len(spool), 8)
+    departed = dict.fromkeys(previous)  # people of the last run not in this one, at the end
+    last_order, same_people = iter(previous), True
     for cert in spool:
         fingerprints.put(cert.seq, _fingerprint(cert, shared))
-        old = previous.get(safe_cell(cert.key))  # the manifest holds keys spreadsheet-safe
+        key = safe_cell(cert.key)  # the manifest holds keys spreadsheet-safe
+        departed.pop(key, None)
+        same_people = same_people and next(last_order, None) == key
+        old = previous.get(key)
         listed = _listed(_name(cert), formats, per_person)
         if not old or not up_to_date(
                 {FINGERPRINT: old[0], "文件": old[1]}, fingerprints.get(cert.seq),
                 [out_dir / name for name in listed], {"文件": ";".join(listed)}):
             todo[cert.seq - 1] = 1
+    # someone left the end of the roster: nobody's files change, but the merged file must
+    same_people = same_people and next(last_order, None) is None
     outcome.built = todo.count(1)
     outcome.unchanged = len(spool) - outcome.built
     # each file's SHA-256, from the workers that wrote it
@@ -286,8 +295,9 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     merged = out_dir / MERGED
     if "pdf" in formats:
         _write_pdf(spool, todo, outcome.built, plan, design, design_file, seal_png, roles,
-                   chars, out_dir, per_person, outcome.built or not merged.exists(), merged,
-                   digests, progress, workers)
+                   chars, out_dir, per_person,
+                   outcome.built or not same_people or not merged.exists(), merged, digests,
+                   progress, workers)
         outcome.merged = merged
     headers = ["行号", "键", *fields, "证书编号", "文件", "SHA-256", "指纹", "状态"]
 
@@ -300,9 +310,33 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     outcome.manifest = write_table(manifest_path, headers, rows())
     if xlsx_manifest:
         write_table(manifest_path.with_suffix(".xlsx"), headers, rows(), sheet="证书清单")
+    removed = _remove_departed(out_dir, spool, [previous[k][1] for k in departed])
+    if removed:
+        outcome.notes.append(f"removed {removed} file(s) of {len(departed)} people no longer "
+                             "in the roster")
     if make_zip:
         _write_zip(out_dir, spool, formats, per_person)
     return outcome
+
+
+_OUR_FILE = re.compile(r"(docx|pdf)/\d+-[^/\\]+\.(docx|pdf)")
+
+
+def _remove_departed(out_dir: Path, spool, departed: list[str]) -> int:
+    """Remove the files the last manifest listed for people no longer in the roster (once
+    the new manifest no longer lists them), so the folder, the zip and the manifest agree.
+    A name someone in this run has is kept, and only names of our own form inside docx/ and
+    pdf/ are touched: the manifest is a CSV anyone can edit."""
+    names = {n for files in departed for n in files.split(";") if _OUR_FILE.fullmatch(n)}
+    if names:
+        for cert in spool:
+            names.difference_update(_listed(_name(cert), ("docx", "pdf"), True))
+    removed = 0
+    for name in sorted(names):
+        with contextlib.suppress(FileNotFoundError):
+            (out_dir / name).unlink()
+            removed += 1
+    return removed
 
 
 _MAKER = None
@@ -336,14 +370,6 @@ def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir
     workers = min(workers or os.cpu_count() or 1, -(-count // BLOCK))
     args = (plan, design, design_file, seal_png)
     pool = None
-    if workers > 1:
-        # the workers are forked: with the objects here frozen, their garbage collector
-        # does not walk (and so copy) the pages the main process shares with them
-        gc.freeze()
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
-                                   initargs=args)
-    else:
-        _init_docx_worker(*args, worker=False)
     sent: deque = deque()  # each chunk until its result is back
 
     def tasks():
@@ -353,6 +379,14 @@ def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir
 
     done = 0
     try:
+        if workers > 1:
+            # the workers are forked: with the objects here frozen, their garbage collector
+            # does not walk (and so copy) the pages the main process shares with them
+            gc.freeze()
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_docx_worker,
+                                       initargs=args)
+        else:
+            _init_docx_worker(*args, worker=False)
         for shas in in_order(pool, _docx_chunk, tasks(), 2 * workers):
             for (cert, _target), sha in zip(sent.popleft(), shas):
                 digests["docx"].put(cert.seq, sha)
@@ -362,7 +396,7 @@ def _write_docx(spool, todo, count, plan, design, design_file, seal_png, out_dir
     finally:
         if pool:
             pool.shutdown(cancel_futures=True)
-            gc.unfreeze()
+        gc.unfreeze()
 
 
 def _write_pdf(spool, todo, count, plan, design, design_file, seal_png, roles, chars, out_dir,

@@ -59,7 +59,8 @@ class Spool:
                 self._file.write(data)
                 self._file.flush()  # read back by descriptor, and a full disk shows here
             except OSError as exc:  # a full disk: name where the spool was
-                raise OSError(exc.errno, exc.strerror, self.folder) from None
+                exc.filename = exc.filename or self.folder
+                raise
             self._offsets.append(self._offsets[-1] + len(data))
             self._pending = []
 

@@ -110,7 +110,7 @@ class Pools:
             exc = f.exception()
             if exc is not None:
                 status = read_json(folder / STATUS)
-                message = system_problem(exc) if isinstance(exc, OSError) else \
+                message = system_problem(exc) if isinstance(exc, OSError) and exc.errno else \
                     f"the job stopped: {exc}"  # a full disk says so, not as a bug
                 status.update(state="failed", message=message)
                 write_json(folder / STATUS, status)

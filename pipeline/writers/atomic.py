@@ -96,8 +96,8 @@ def atomic_path(target: Path, durable: bool = True):
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and not exc.filename:  # a full disk: name the file
-            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        if isinstance(exc, OSError) and exc.errno and not exc.filename:
+            exc.filename = str(target)  # a full disk (write() names no file): name it
         raise
 
 
@@ -126,8 +126,8 @@ def put_file(target: str, data: bytes) -> None:
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and not exc.filename:  # a full disk: name the file
-            raise OSError(exc.errno, exc.strerror, target) from None
+        if isinstance(exc, OSError) and exc.errno and not exc.filename:
+            exc.filename = target  # a full disk (write() names no file): name it
         raise
 
 
