@@ -52,6 +52,23 @@ def test_minutes():
                                              "# 关于村道建设", "会议同意修建青山村至石门村村道。"]
 
 
+@pytest.mark.parametrize("text, people", [
+    ("镇长 王建国、党委委员、武装部部长 孙立新、镇党政办主任 周敏",
+     ["镇长 王建国", "党委委员、武装部部长 孙立新", "镇党政办主任 周敏"]),
+    ("党委书记、镇长 王建国，副镇长 李晓梅", ["党委书记、镇长 王建国", "副镇长 李晓梅"]),
+    ("王建国、李明、张华", ["王建国", "李明", "张华"]),  # names only: 、 separates people
+    ("镇党政办公室、财政所", ["镇党政办公室", "财政所"]),
+    ("镇长 王建国、副镇长 李晓梅、财政所", ["镇长 王建国", "副镇长 李晓梅", "财政所"]),
+    ("镇长 王建国、财政所、副镇长 李晓梅", ["镇长 王建国", "财政所", "副镇长 李晓梅"]),
+])
+def test_attendance_lists_keep_a_person_with_two_posts_whole(text, people):
+    """Our own 纪要 joins people with 、, and a person with two posts has a 、 inside: read
+    back, the posts stay with their person."""
+    from pipeline.readers.draft import attendees
+
+    assert attendees(text) == people
+
+
 def test_a_letter_by_its_number():
     plan = _plan("青政函〔2026〕3号\n青山镇人民政府关于商请支持村道建设有关事项\n县交通运输局：\n请贵局派员指导村道建设，支持为盼。\n"
                  "青山镇人民政府\n2026年3月20日\n")

@@ -346,13 +346,41 @@ def _special_line(line: SourceLine, draft: Draft, order: bool) -> bool:
     return False
 
 
+_POST_ENDS = "长员记任理师席事官监"  # 镇长 委员 书记 主任 经理 …; not 所 局 办 村 (units)
+
+
+def attendees(text: str) -> list[str]:
+    """The people of one attendance list. 、 both separates people and joins two posts of
+    one person (党委委员、武装部部长 孙立新); where the people are written post, space, name,
+    a post with no name (a word a post ends with, not a unit) is the first post of the person
+    after it."""
+    parts = re.split(r"\s*([、，,；;])\s*", text)
+    people, seps = parts[::2], parts[1::2]
+    if sum(" " in p for p in people) * 2 <= len(people):
+        return [p for p in people if p]
+    out: list[str] = []
+    waiting = ""  # posts so far, each followed by its 、
+    for i, person in enumerate(people):
+        if not person:
+            continue
+        if " " not in person and person[-1] in _POST_ENDS and i < len(seps) \
+                and seps[i] == "、":
+            waiting += person + "、"
+            continue
+        out.append(waiting + person)
+        waiting = ""
+    if waiting:
+        out.append(waiting.rstrip("、"))
+    return out
+
+
 def _attendance(body: list[SourceLine], draft: Draft) -> list[SourceLine]:
     """A 纪要's 出席/请假/列席 lines come off the body into meeting: present/absent/attending."""
     out = []
     for line in body:
         m = ATTENDANCE.match(line.text)
         if m and len(m["names"]) <= 300:
-            names = [n for n in re.split(r"\s*[、，,；;]\s*", m["names"].rstrip("。.")) if n]
+            names = attendees(m["names"].rstrip("。."))
             draft.meeting.setdefault(ATTENDANCE_FIELDS[m["label"]], []).extend(names)
             draft.changes.append(Change(line.line, f"{m['label']} list of the 纪要: "
                                                    f"meeting.{ATTENDANCE_FIELDS[m['label']]}"))
