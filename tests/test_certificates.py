@@ -230,15 +230,16 @@ def test_rerun_keeps_numbers_and_rebuilds_only_changes(built, capsys):
 
 def test_people_who_left_the_roster_leave_the_merged_file_and_the_folder(tmp_path, capsys):
     """The last person taken off the roster changes nobody else's files, yet the merged file
-    must lose their page and their own files must go: the folder, the zip, the merged file
-    and the manifest say the same. A file name the manifest was edited to point elsewhere is
-    never touched."""
+    must lose their page and their files must leave docx/ and pdf/ — set aside in removed/,
+    not deleted: the folders, the zip, the merged file and the manifest say the same and
+    nothing made is lost. A file name the manifest was edited to point elsewhere is never
+    touched."""
     plan = _plan(tmp_path)
     roster = _csv(tmp_path / "r.csv", GOOD_ROWS[:4])
     assert _run(tmp_path, plan, roster, "--format", "all") == 0
     out = tmp_path / "out"
     gone = [r["文件"] for r in _manifest(tmp_path)][3].split(";")
-    assert all((out / name).exists() for name in gone)
+    made = {name: (out / name).read_bytes() for name in gone}
     outside = tmp_path / "keep.pdf"
     outside.write_bytes(b"%PDF-1.4 not ours")
     text = (out / "manifest.csv").read_text("utf-8-sig").replace(
@@ -249,9 +250,11 @@ def test_people_who_left_the_roster_leave_the_merged_file_and_the_folder(tmp_pat
     assert _run(tmp_path, plan, roster, "--format", "all", "--zip") == 0
     printed = capsys.readouterr()
     assert "0 built, 3 unchanged" in printed.out
-    assert "removed 2 file(s) of 1 people no longer in the roster" in printed.err
+    assert f"2 file(s) of 1 people no longer in the roster moved to {out / 'removed'}" \
+        in printed.err
     assert pymupdf.open(out / "merged.pdf").page_count == 3
     assert not any((out / name).exists() for name in gone)
+    assert {name: (out / "removed" / name).read_bytes() for name in gone} == made
     assert outside.exists()
     assert len(_manifest(tmp_path)) == 3
     with zipfile.ZipFile(out / "certificates.zip") as z:

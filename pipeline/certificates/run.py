@@ -12,7 +12,6 @@ bytes a person (whether it is built, its fingerprint, its files' SHA-256).
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import json
@@ -48,6 +47,7 @@ from pipeline.writers.sheets import iter_table, safe_cell, write_table
 
 MANIFEST = "manifest.csv"
 MERGED = "merged.pdf"
+DEPARTED = "removed"  # files of people taken off the roster since the last run
 
 
 class CertificateError(GongwenError):
@@ -310,10 +310,10 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
     outcome.manifest = write_table(manifest_path, headers, rows())
     if xlsx_manifest:
         write_table(manifest_path.with_suffix(".xlsx"), headers, rows(), sheet="证书清单")
-    removed = _remove_departed(out_dir, spool, [previous[k][1] for k in departed])
-    if removed:
-        outcome.notes.append(f"removed {removed} file(s) of {len(departed)} people no longer "
-                             "in the roster")
+    moved = _set_aside_departed(out_dir, spool, [previous[k][1] for k in departed])
+    if moved:
+        outcome.notes.append(f"{moved} file(s) of {len(departed)} people no longer in the "
+                             f"roster moved to {out_dir / DEPARTED}")
     if make_zip:
         _write_zip(out_dir, spool, formats, per_person)
     return outcome
@@ -322,21 +322,31 @@ def _write(outcome, plan, src, design, design_file, seal_png, roles, spool, char
 _OUR_FILE = re.compile(r"(docx|pdf)/\d+-[^/\\]+\.(docx|pdf)")
 
 
-def _remove_departed(out_dir: Path, spool, departed: list[str]) -> int:
-    """Remove the files the last manifest listed for people no longer in the roster (once
-    the new manifest no longer lists them), so the folder, the zip and the manifest agree.
-    A name someone in this run has is kept, and only names of our own form inside docx/ and
-    pdf/ are touched: the manifest is a CSV anyone can edit."""
+def _set_aside_departed(out_dir: Path, spool, departed: list[str]) -> int:
+    """Move the files the last manifest listed for people no longer in the roster into
+    DEPARTED/ (once the new manifest no longer lists them): the folders, the zip, the merged
+    file and the manifest then agree, and nothing made is lost — a second roster run into
+    the same folder by mistake is undone by moving the files back. A name someone in this
+    run has is left alone, and only names of our own form inside docx/ and pdf/ are touched:
+    the manifest is a CSV anyone can edit."""
     names = {n for files in departed for n in files.split(";") if _OUR_FILE.fullmatch(n)}
     if names:
         for cert in spool:
             names.difference_update(_listed(_name(cert), ("docx", "pdf"), True))
-    removed = 0
+    moved = 0
     for name in sorted(names):
-        with contextlib.suppress(FileNotFoundError):
-            (out_dir / name).unlink()
-            removed += 1
-    return removed
+        source = out_dir / name
+        if not source.is_file():
+            continue
+        target = out_dir / DEPARTED / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while target.exists():  # set aside before: keep both
+            n += 1
+            target = target.with_name(f"{Path(name).stem}.{n}{Path(name).suffix}")
+        os.replace(source, target)
+        moved += 1
+    return moved
 
 
 _MAKER = None
